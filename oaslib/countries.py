@@ -1,0 +1,142 @@
+"""Harmonise member-state names: variants, accents, Spanish names, demonyms.
+
+``find_mentions`` locates every member state a text names (longest variant
+first, so "Dominican Republic" is never read as "Dominica");
+``resolve`` turns one name, variant or ISO3 code into a member state, with a
+suggestion when it cannot.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import UsageError
+from .refdata import rows
+
+
+@dataclass(frozen=True)
+class MemberState:
+    iso3: str
+    country: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    iso3: str
+    kind: str  # name | demonym | abbreviation
+    start: int
+    end: int
+    text: str
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form for matching ("Panamá" -> "panama")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=None)
+def member_states() -> dict[str, MemberState]:
+    return {r["iso3"]: MemberState(r["iso3"], r["country"]) for r in rows("member_states")}
+
+
+def country_name(iso3: str) -> str:
+    return member_states()[iso3].country
+
+
+@lru_cache(maxsize=None)
+def _variants() -> tuple[tuple[str, str, str], ...]:
+    """(variant, iso3, kind) for every spelling, official names included."""
+    out = []
+    for r in rows("member_states"):
+        out.append((r["country"], r["iso3"], "name"))
+        if r["name_es"] and r["name_es"] != r["country"]:
+            out.append((r["name_es"], r["iso3"], "name"))
+    for r in rows("country_variants"):
+        out.append((r["variant"], r["iso3"], r["kind"]))
+    return tuple(out)
+
+
+def _pattern(variant: str, kind: str) -> str:
+    v = re.escape(fold(variant)).replace(r"\ ", r"\s+")
+    v = v.replace(r"saint\s+", r"(?:saint|st\.?)\s+")
+    if kind == "demonym":
+        # English plurals, and Spanish -o/-a/-os/-as endings
+        if variant.endswith("o"):
+            v = v[:-1] + "(?:o|a|os|as)"
+        else:
+            v += "(?:s|es)?"
+    return v
+
+
+@lru_cache(maxsize=None)
+def _matchers():
+    """One regex for the case-insensitive variants (on folded text) and one
+    for abbreviations, matched as written ("US" but never "us")."""
+    loose, strict, lookup = [], [], {}
+    for variant, iso3, kind in sorted(_variants(), key=lambda v: -len(v[0])):
+        if kind == "abbreviation":
+            strict.append(re.escape(variant))
+            lookup[variant] = (iso3, kind)
+        else:
+            loose.append(_pattern(variant, kind))
+    loose_re = re.compile(r"(?<![\w-])(?:" + "|".join(loose) + r")(?![\w-])")
+    strict_re = re.compile(r"(?<![\w.])(?:" + "|".join(strict) + r")(?![\w])")
+    # map a folded match back to its variant: try each variant's own pattern
+    singles = [(re.compile(r"(?:" + _pattern(v, k) + r")\Z"), iso3, k)
+               for v, iso3, k in sorted(_variants(), key=lambda v: -len(v[0])) if k != "abbreviation"]
+    return loose_re, strict_re, lookup, singles
+
+
+@lru_cache(maxsize=4096)
+def _identify(folded_match: str) -> tuple[str, str]:
+    _, _, _, singles = _matchers()
+    for rx, iso3, kind in singles:
+        if rx.match(folded_match):
+            return iso3, kind
+    raise KeyError(folded_match)  # pragma: no cover - the big regex came from these
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every member state ``text`` names, in order of appearance."""
+    loose_re, strict_re, lookup, _ = _matchers()
+    folded = fold(text)
+    # folding can change length (e.g. ligatures); fall back to folded offsets
+    same = len(folded) == len(text)
+    out = []
+    for m in loose_re.finditer(folded):
+        iso3, kind = _identify(re.sub(r"\s+", " ", m.group(0)))
+        shown = text[m.start():m.end()] if same else m.group(0)
+        out.append(Mention(iso3, kind, m.start(), m.end(), shown))
+    for m in strict_re.finditer(text):
+        iso3, kind = lookup[m.group(0)]
+        out.append(Mention(iso3, kind, m.start(), m.end(), m.group(0)))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def countries_in(text: str) -> list[str]:
+    """ISO3 codes of the member states ``text`` names, first mention first."""
+    seen: dict[str, None] = {}
+    for m in find_mentions(text):
+        seen.setdefault(m.iso3, None)
+    return list(seen)
+
+
+def resolve(query: str) -> MemberState:
+    """A member state from a name, variant, demonym or ISO3 code; ``UsageError``
+    with a did-you-mean suggestion otherwise."""
+    q = " ".join(str(query).split())
+    states = member_states()
+    if q.upper() in states:
+        return states[q.upper()]
+    mentions = find_mentions(q)
+    if mentions and mentions[0].start == 0 and mentions[0].end >= len(fold(q)):
+        return states[mentions[0].iso3]
+    names = {fold(v): iso3 for v, iso3, _ in _variants()}
+    close = difflib.get_close_matches(fold(q), list(names), n=1, cutoff=0.6)
+    hint = f"; did you mean {states[names[close[0]]].country}?" if close else ""
+    raise UsageError(f"no member state {q!r}{hint}")

@@ -1,0 +1,102 @@
+"""data/clean: atomic, deterministic writes and typed reads of the tables.
+
+Every file is written to a temporary name in the same directory and renamed
+into place, so a reader (or a killed run) never sees half a file. CSVs are
+written with a fixed column order, row order, float format and line ending so
+two runs on the same input give byte-identical files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import StoreError
+from .schema import TABLES, validate
+
+
+@contextmanager
+def atomic_path(target: Path, mode: str = "wb"):
+    """Yield a temporary path beside ``target``; rename it onto ``target`` when
+    the block ends without error, remove it otherwise."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as e:
+        raise StoreError("cannot write output directory", file=str(target.parent),
+                         text=e.strerror) from None
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as e:
+        _unlink(tmp)
+        raise StoreError("cannot write", file=str(target), text=e.strerror) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(p):
+    try:
+        os.unlink(p)
+    except OSError:
+        pass
+
+
+def write_text(target: Path, text: str) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> pd.DataFrame:
+    """Validate ``df`` against its declaration and write ``name.csv`` and
+    ``name.parquet`` atomically. Returns the validated frame."""
+    table = TABLES[name]
+    df = validate(df, table)
+    out_dir = Path(out_dir)
+    with atomic_path(out_dir / f"{name}.csv") as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    with atomic_path(out_dir / f"{name}.parquet") as tmp:
+        df.to_parquet(tmp, index=False)
+    return df
+
+
+def read_table(name: str, clean_dir: Path) -> pd.DataFrame:
+    """Read one table from ``clean_dir`` with its declared types."""
+    table = TABLES[name]
+    path = Path(clean_dir) / f"{name}.parquet"
+    if not path.exists():
+        raise StoreError(f"table {name} has not been built; run `oaslib clean`", file=str(path))
+    return validate(pd.read_parquet(path), table)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    write_text(Path(out_dir) / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def read_manifest(clean_dir: Path) -> dict:
+    path = Path(clean_dir) / "manifest.json"
+    if not path.exists():
+        raise StoreError("data has not been built; run `oaslib clean`", file=str(path))
+    return json.loads(path.read_text(encoding="utf-8"))
