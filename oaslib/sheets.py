@@ -322,18 +322,18 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
                 continue
             if label_role(s) or not _short(body[j][1]) and len(s) > 60:
                 break
-            got.append(body[j])
+            got.append(j)
             j -= 1
         got.reverse()
         # a donor box set off by a leading space after a sentence's end:
         # the lines above it finish the results
         for k in range(1, len(got)):
-            if re.match(r"^ \S", got[k][1]) and re.search(r"[.:;!?]\s*$", got[k - 1][1]):
+            if re.match(r"^ \S", body[got[k]][1]) and re.search(r"[.:;!?]\s*$", body[got[k - 1]][1]):
                 got = got[k:]
                 break
         if got:
-            sheet.donors = Value([l for _, l in got], got[0][0] + 1)
-            donor_top = j + 1
+            sheet.donors = Value([body[g][1] for g in got], body[got[0]][0] + 1)
+            donor_top = got[0]
         else:
             donor_top = donors_label
     else:

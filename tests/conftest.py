@@ -1,0 +1,25 @@
+"""Shared fixtures: the bundled raw documents, cleaned once per session."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def bundled_clean(tmp_path_factory):
+    """data/raw cleaned into a temporary directory by the real pipeline."""
+    from oaslib.clean import clean
+    out = tmp_path_factory.mktemp("clean")
+    clean(RAW, out)
+    return out
+
+
+@pytest.fixture
+def raw_copy(tmp_path):
+    """A writable copy of the bundled raw documents."""
+    dst = tmp_path / "raw"
+    shutil.copytree(RAW, dst)
+    return dst

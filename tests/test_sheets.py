@@ -1,0 +1,274 @@
+"""One quirk of the program sheets per case, as the PDF text layer prints it."""
+import textwrap
+
+import pandas as pd
+import pytest
+
+from oaslib.clean import build_activities
+from oaslib.sheets import split_sheets
+
+# A whole sheet as the text layer of a well-behaved form prints it.
+SHEET = """\
+ Port authorities of Panama 
+
+PROGRAM SUMMARY  
+
+OBJECTIVES  
+
+RESULTS  
+
+ 
+
+Contribute to strengthening maritime security in Member States by identifying vulnerabilities through 
+assessments and workshops. 
+
+ 
+
+Two port assessments were carried out in Panama and training modules were given to port personnel on a 
+national level in order to mitigate the vulnerabilities found. 
+
+Security Port Evaluations and 
+
+Assessments 
+
+1/1/2017 
+
+OAS Pillar 
+
+ 
+
+Name of Activity 
+
+ 
+
+Date 
+
+ 
+
+Target Beneficiaries 
+
+     Additional Information 
+
+ 
+
+Canada 
+
+            Donor Countries 
+
+12/31/2017 to 
+
+The Maritime Security Program aims to assist Member States to comply with international maritime security 
+standards and best practices. The program has a three-phase activity programmed for Panama that focuses on 
+assessing vulnerabilities. 
+"""
+
+
+def parse(text, name="t.txt"):
+    acts, donors, quality = build_activities([(name, split_sheets(text.split("\n")))])
+    return acts, donors, pd.DataFrame(quality)
+
+
+def one(text):
+    acts, _, q = parse(text)
+    assert len(acts) == 1, acts
+    return acts.iloc[0], q
+
+
+def test_well_formed_sheet():
+    row, q = one(SHEET)
+    assert row["country"] == "Panama" and row["iso3"] == "PAN"
+    assert row["pillar"] == "Security"
+    assert row["name"] == "Port Evaluations and Assessments"
+    assert (row["start_date"], row["end_date"], row["end_status"]) == ("2017-01-01", "2017-12-31", "dated")
+    assert row["beneficiaries"] == "Port authorities of Panama"
+    assert row["donors"] == "Canada"
+    assert row["objectives"].startswith("Contribute to strengthening") and row["objectives"].endswith("workshops.")
+    assert row["results"].startswith("Two port assessments")
+    assert "on a national level" in row["results"]  # line break undone
+    assert row["summary"].startswith("The Maritime Security Program")
+
+
+@pytest.mark.parametrize("end_line, end_date, status", [
+    pytest.param("12/31/2017 to", "2017-12-31", "dated", id="end-date-before-to"),
+    pytest.param("6/23/2017 \n\n \n\nto", "2017-06-23", "dated", id="end-date-split-from-to"),
+    pytest.param("Continuous Program to", None, "ongoing", id="continuous-program"),
+    pytest.param("Continuo \n\n \n\nto", None, "ongoing", id="spanish-continuo"),
+    pytest.param("Ongoing to", None, "ongoing", id="ongoing"),
+    pytest.param("Completion to", None, "unspecified", id="completion-placeholder"),
+    pytest.param("2018 to", "2018", "dated", id="bare-year-stays-a-year"),
+])
+def test_end_dates(end_line, end_date, status):
+    row, _ = one(SHEET.replace("12/31/2017 to", end_line))
+    assert (row["end_date"] if pd.notna(row["end_date"]) else None) == end_date
+    assert row["end_status"] == status
+
+
+@pytest.mark.parametrize("start_line, start_date, problem", [
+    pytest.param("1998", "1998", None, id="year-only-not-invented-as-january"),
+    pytest.param("Commencement", None, "placeholder left in the form", id="commencement-placeholder"),
+    pytest.param("2/30/2017", None, "impossible date", id="impossible-date"),
+])
+def test_start_dates(start_line, start_date, problem):
+    row, q = one(SHEET.replace("1/1/2017 ", start_line + " "))
+    assert (row["start_date"] if pd.notna(row["start_date"]) else None) == start_date
+    if problem:
+        hit = q[(q.field == "start_date") & (q.problem == problem)]
+        assert len(hit) == 1 and hit.iloc[0]["line"] > 0
+
+
+def test_pillar_and_name_run_together_over_lines():
+    row, _ = one(SHEET.replace("Security Port Evaluations and \n\nAssessments",
+                               "Security \nStrengthening of Institutions Specialized in the \n\n"
+                               "Assistance and Protection of Victims"))
+    assert row["pillar"] == "Security"
+    assert row["name"] == "Strengthening of Institutions Specialized in the Assistance and Protection of Victims"
+
+
+def test_name_starting_with_a_pillar_word_is_not_the_pillar():
+    row, _ = one(SHEET.replace("Security Port Evaluations and \n\nAssessments",
+                               "Security Inter-American Network for Police \n\nDevelopment and Professionalization"))
+    assert row["pillar"] == "Security"
+    assert row["name"] == "Inter-American Network for Police Development and Professionalization"
+
+
+def test_choose_an_item_placeholder_leaves_pillar_empty():
+    row, q = one(SHEET.replace("Security Port Evaluations and", "Choose an item  \n\nPort Evaluations and"))
+    assert pd.isna(row["pillar"])
+    assert ((q.field == "pillar") & (q.problem == "placeholder left in the form")).any()
+
+
+def test_url_broken_mid_word_is_rejoined():
+    text = SHEET.replace(" Port authorities of Panama \n",
+                         "OAS 34 Member States  \n\nhttp://www.oas.org/ext/en/s\n\necurity/crime-prevention-\n\nnetwork/ \n")
+    row, _ = one(text)
+    assert row["url"] == "http://www.oas.org/ext/en/security/crime-prevention-network/"
+    assert row["beneficiaries"] == "OAS 34 Member States"
+
+
+def test_url_glued_to_the_heading():
+    text = SHEET.replace(" Port authorities of Panama \n\nPROGRAM SUMMARY",
+                         " Population affected by the \n\nuse of drugs. \n\nhttp://www.cicad.oas.org/M\n\nain/T.asp?File=/proc\n\ncer_eng.asp PROGRAM SUMMARY")
+    row, _ = one(text)
+    assert row["url"] == "http://www.cicad.oas.org/Main/T.asp?File=/proccer_eng.asp"
+    assert row["beneficiaries"] == "Population affected by the use of drugs."
+
+
+def test_placeholders_of_links_and_beneficiaries():
+    text = SHEET.replace(" Port authorities of Panama \n", "Agencies, sectors, civil \n\nsociety, etc \n\nLink to web page \n")
+    row, q = one(text)
+    assert pd.isna(row["url"]) and pd.isna(row["beneficiaries"])
+    assert set(q[q.problem == "placeholder left in the form"].field) >= {"url", "beneficiaries"}
+
+
+def test_value_printed_after_the_summary_belongs_to_the_next_sheet():
+    second = SHEET.replace(" Port authorities of Panama \n\n", "").replace("Canada", "Spain (AECID)")
+    text = SHEET + "\n \n\n \n\n Adolescents in conflict with \n\nthe law \n\n" + second
+    acts, _, _ = parse(text)
+    assert acts["beneficiaries"].tolist() == ["Port authorities of Panama", "Adolescents in conflict with the law"]
+    assert acts["donors"].tolist() == ["Canada", "Spain"]
+
+
+def test_donors_spread_over_lines_and_named_in_several_ways():
+    row, _ = one(SHEET.replace("Canada", "Banco de Desarrollo de América \n\nLatina (CAF); Italy; United States of America"))
+    assert row["donors"] == "Development Bank of Latin America (CAF);Italy;United States"
+
+
+def test_truncated_donor_name_is_recognised():
+    row, _ = one(SHEET.replace("Canada", "Banco de Desarrollo de América"))
+    assert row["donors"] == "Development Bank of Latin America (CAF)"
+
+
+def test_donor_box_after_results_without_labels():
+    text = SHEET.replace("Canada \n\n", "").replace(
+        "Security Port Evaluations and \n\nAssessments \n\n1/1/2017 \n\nOAS Pillar \n\n \n\nName of Activity \n\n \n\n"
+        "Date \n\n \n\nTarget Beneficiaries \n\n     Additional Information \n\n \n\n", "").replace(
+        "national level in order to mitigate the vulnerabilities found. \n",
+        "national level in order to mitigate the vulnerabilities found. \n Canada, United States  \n")
+    row, _ = one(text)
+    assert row["donors"] == "Canada;United States"
+    assert row["results"].endswith("vulnerabilities found.")
+
+
+def test_two_objectives_paragraphs_then_results():
+    text = SHEET.replace("assessments and workshops. \n\n \n\n",
+                         "assessments and workshops. \n\nTo facilitate the interaction and cooperation among sectors. \n\n")
+    row, _ = one(text)
+    assert row["objectives"].count("\n\n") == 1 and "To facilitate" in row["objectives"]
+    assert row["results"].startswith("Two port assessments")
+
+
+def test_missing_objectives_heading_still_a_sheet():
+    text = SHEET.replace("OBJECTIVES  \n\n", "")
+    row, q = one(text)
+    assert row["objectives"].startswith("Contribute")
+    assert ((q.field == "objectives") & (q.problem == "heading missing from the form")).any()
+
+
+def test_sheet_without_program_summary_heading_is_split_at_its_other_headings():
+    second = SHEET.replace("PROGRAM SUMMARY  \n\nOBJECTIVES  \n\n", "").replace("Canada", "Italy")
+    acts, _, _ = parse(SHEET + second)
+    assert len(acts) == 2
+    assert acts["donors"].tolist() == ["Canada", "Italy"]
+
+
+def test_fields_lost_are_reported_not_invented():
+    text = textwrap.dedent("""\
+     PROGRAM SUMMARY  
+    OBJECTIVES  
+    RESULTS  
+    To contribute to the professional development of the police institutions of Panama. 
+    The first course took place at the Police Academy of Panama in 2017 with 40 officers. 
+    """)
+    row, q = one(text)
+    assert pd.isna(row["name"]) and pd.isna(row["start_date"]) and row["end_status"] == "unspecified"
+    missing = set(q[q.problem == "field missing"].field)
+    assert {"name", "pillar", "start_date", "end_date", "donors", "summary"} <= missing
+
+
+def test_sheet_repeated_in_a_file_is_marked_duplicate():
+    acts, _, q = parse(SHEET + "\n \n\n \n\n" + SHEET.replace(" Port authorities of Panama \n\n", ""))
+    assert acts["duplicate_of"].tolist()[1] == acts["activity_id"].tolist()[0]
+    assert pd.isna(acts["duplicate_of"].tolist()[0])
+    assert (q.problem == "duplicate sheet").sum() == 1
+
+
+@pytest.mark.parametrize("replace, expected", [
+    pytest.param({"Panama": "Panamá"}, "Panama", id="accent"),
+    pytest.param({"Panama": "St Lucia"}, "Saint Lucia", id="abbreviated-saint"),
+    pytest.param({"Panama": "Dominica"}, "Dominica", id="dominica-not-dominican-republic"),
+    pytest.param({"Panama": "the Dominican Republic"}, "Dominican Republic", id="dominican-republic"),
+])
+def test_country_variants(replace, expected):
+    text = SHEET
+    for a, b in replace.items():
+        text = text.replace(a, b)
+    row, _ = one(text)
+    assert row["country"] == expected
+
+
+def test_country_by_demonym_outweighs_regional_lists():
+    text = SHEET.replace("Two port assessments were carried out in Panama",
+                         "Peruvian authorities received two port assessments").replace(
+        "programmed for Panama", "programmed for Peru").replace("Port authorities of Panama",
+        "Ports of Costa Rica, El Salvador, Guatemala, Honduras and Panama")
+    row, _ = one(text)
+    assert row["country"] == "Peru"
+
+
+def test_same_program_in_two_countries_has_one_program_id():
+    other = SHEET.replace("Panama", "Jamaica").replace("Security Port Evaluations and \n\nAssessments", "Security ")
+    acts, _, _ = parse(SHEET, "a.txt")
+    acts2, _, _ = build_activities([("a.txt", split_sheets(SHEET.split("\n"))),
+                                    ("b.txt", split_sheets(other.split("\n")))])[0], None, None
+    assert acts2["country"].tolist() == ["Panama", "Jamaica"]
+    assert acts2["program_id"].nunique() == 1
+    assert acts2["program"].tolist() == ["Port Evaluations and Assessments"] * 2
+    assert pd.isna(acts2["name"].iloc[1])
+
+
+def test_unnamed_program_takes_a_title_from_its_text():
+    text = SHEET.replace("Security Port Evaluations and \n\nAssessments", "Security ").replace(
+        "The Maritime Security Program aims", "Through the UNSCR 1540 (2004) Implementation Program, CICTE aims")
+    row, _ = one(text)
+    assert pd.isna(row["name"])
+    assert row["program"] == "UNSCR 1540 (2004) Implementation Program"
