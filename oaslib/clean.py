@@ -155,11 +155,19 @@ def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     countries the document is not about); demonyms ("Panamanian
     authorities") count double."""
     scores: Counter = Counter()
+    boundary = re.compile(r"(?<=[.;:!?])\s+")
     for text in texts:
-        for sentence in re.split(r"(?<=[.;:!?])\s+", text):
-            ms = find_mentions(sentence)
-            if not ms:
-                continue
+        mentions = find_mentions(text)
+        if not mentions:
+            continue
+        ends = [m.end() for m in boundary.finditer(text)] + [len(text) + 1]
+        by_sentence: dict[int, list] = defaultdict(list)
+        k = 0
+        for m in mentions:  # mentions come in order: walk the sentence ends once
+            while ends[k] <= m.start:
+                k += 1
+            by_sentence[k].append(m)
+        for ms in by_sentence.values():
             distinct = len({m.iso3 for m in ms})
             for m in ms:
                 scores[m.iso3] += (2.0 if m.kind == "demonym" else 1.0) / distinct

@@ -88,7 +88,10 @@ def _pillar_re():
 _END_TO = re.compile(r"^(.*?)\s*\bto\s*$", re.I)
 
 
+@lru_cache(maxsize=65536)
 def label_role(line: str) -> str | None:
+    if len(line) > 60:
+        return None
     return _labels().get(fold(" ".join(line.split())))
 
 

@@ -1,0 +1,65 @@
+"""Benchmark of `oaslib clean`: sheets per second on the bundled corpus
+replicated x1, x10, x100, x1000, and how time grows with size.
+
+    python bench/clean.py            # x1 .. x1000
+    python bench/clean.py --max 100  # quicker
+
+Targets (2-core machine): >= 2,000 sheets/s, and time within +-25 % of
+linear from x10 to x1000. Printed side by side from one run.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from oaslib.clean import clean  # noqa: E402
+
+
+def replicate(raw: Path, dst: Path, times: int) -> None:
+    dst.mkdir(parents=True)
+    for src in sorted(raw.glob("*.txt")):
+        data = src.read_bytes()
+        for i in range(times):
+            (dst / f"{src.stem}_r{i:04d}{src.suffix}").write_bytes(data)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--max", type=int, default=1000)
+    args = ap.parse_args()
+    factors = [f for f in (1, 10, 100, 1000) if f <= args.max]
+    tmp = Path(tempfile.mkdtemp(prefix="oaslib-bench-"))
+    rows = []
+    try:
+        for f in factors:
+            raw = tmp / f"raw{f}"
+            replicate(ROOT / "data" / "raw", raw, f)
+            t0 = time.perf_counter()
+            result = clean(raw, tmp / f"clean{f}")
+            dt = time.perf_counter() - t0
+            n = len(result.tables["activities"])
+            rows.append((f, n, dt))
+            print(f"x{f:<5d} {n:7d} sheets  {dt:8.2f} s  {n / dt:8.0f} sheets/s", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    base = next(((f, n, dt) for f, n, dt in rows if f == 10), None)
+    if base:
+        print("\ngrowth against x10 (1.00 = linear):")
+        for f, n, dt in rows:
+            if f > 10:
+                ratio = (dt / base[2]) / (n / base[1])
+                print(f"  x{f}: time x{dt / base[2]:.1f} for sheets x{n / base[1]:.0f} -> {ratio:.2f} of linear"
+                      f" {'(within 25 %)' if abs(ratio - 1) <= 0.25 else '(OUTSIDE 25 %)'}")
+    best = max(n / dt for _, n, dt in rows)
+    print(f"\nbest throughput: {best:,.0f} sheets/s (target 2,000)")
+
+
+if __name__ == "__main__":
+    main()
