@@ -100,8 +100,5 @@ def document_kind(lines: list[str]) -> str:
     from .sheets import looks_like_sheets
     if looks_like_sheets(lines):
         return "sheets"
-    try:
-        from .mispa import looks_like_mispa
-    except ImportError:  # pragma: no cover - during development only
-        return "unknown"
+    from .mispa import looks_like_mispa
     return "mispa" if looks_like_mispa(lines) else "unknown"

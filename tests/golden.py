@@ -13,6 +13,6 @@ if __name__ == "__main__":
     clean(RAW, out)
     dst = Path(__file__).parent / "golden"
     dst.mkdir(exist_ok=True)
-    for t in ("activities", "donors", "programs"):
+    for t in ("activities", "donors", "programs", "mispa_activities", "mispa_themes"):
         shutil.copy(out / f"{t}.csv", dst / f"{t}.csv")
     print("golden tables written to", dst)

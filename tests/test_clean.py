@@ -32,7 +32,7 @@ def read(out, name):
 
 # ------------------------------------------------------------ the corpus
 
-@pytest.mark.parametrize("table", ["activities", "donors", "programs"])
+@pytest.mark.parametrize("table", ["activities", "donors", "programs", "mispa_activities", "mispa_themes"])
 def test_golden_corpus(bundled_clean, table):
     """Every column of every sheet, as checked by hand against the PDFs'
     text. Regenerate with `python -m tests.golden` after a deliberate change."""
