@@ -35,6 +35,34 @@ def _cmd_dictionary(args) -> int:
     return 0
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    fs = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in fs if f not in ("html", "pdf")]
+    if bad or not fs:
+        raise UsageError(f"unknown format {','.join(bad) or text!r}: use html, pdf or html,pdf")
+    return fs
+
+
+def _cmd_report(args) -> int:
+    from .build import run_reports
+    from .clean import ensure_clean
+    if not args.names and not args.all:
+        raise UsageError(f"name at least one {args.kind} or use --all")
+    ensure_clean(Path(args.raw), Path(args.data))
+    return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
+                       formats=_formats(args.format), jobs=args.jobs, force=args.force, as_of=args.as_of)
+
+
+def _cmd_build(args) -> int:
+    from .build import run_reports
+    from .clean import clean
+    data = Path(args.data)
+    result = clean(Path(args.raw), data)
+    print(result.summary())
+    code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force)
+    return max(code, 1 if result.unreadable else 0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="oaslib", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"oaslib {__version__}")
@@ -44,6 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
     c.add_argument("--out", default="data/clean", help="output directory (default: data/clean)")
     c.set_defaults(func=_cmd_clean)
+
+    r = sub.add_parser("report", help="render country or year briefs (HTML, PDF, CSV)")
+    r.add_argument("kind", choices=["country", "year"])
+    r.add_argument("names", nargs="*", help="member states (name, variant or ISO3) or years")
+    r.add_argument("--all", action="store_true", help="every member state / year with data")
+    r.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default)")
+    r.add_argument("--out", default="reports", help="output directory (default: reports)")
+    r.add_argument("--data", default="data/clean", help="clean tables (default: data/clean)")
+    r.add_argument("--raw", default="data/raw", help="raw documents, cleaned first when newer")
+    r.add_argument("--as-of", default=None, help="date of a country brief (default: today)")
+    r.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    r.set_defaults(func=_cmd_report)
+
+    b = sub.add_parser("build", help="clean, then every country and year brief, then the index")
+    b.add_argument("--raw", default="data/raw")
+    b.add_argument("--data", default="data/clean")
+    b.add_argument("--out", default="reports")
+    b.add_argument("--jobs", type=int, default=None)
+    b.add_argument("--force", action="store_true")
+    b.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/schema.py")
     d.add_argument("--out", default="-", help="file to write (default: standard output)")

@@ -27,7 +27,7 @@ def atomic_path(target: Path, mode: str = "wb"):
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent)
         os.close(fd)
     except OSError as e:
         raise StoreError("cannot write output directory", file=str(target.parent),

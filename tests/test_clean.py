@@ -205,7 +205,7 @@ def test_no_half_written_output_when_validation_fails(tmp_path, monkeypatch):
     with pytest.raises(OaslibError):
         store.write_table(pd.DataFrame(), "activities", tmp_path)
     assert (tmp_path / "activities.csv").read_bytes() == before
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*.tmp*"))
 
 
 # ------------------------------------------------------------- properties

@@ -1,0 +1,320 @@
+"""What a brief shows: pure functions from the clean tables to the pieces of
+a country or year brief, as escaped HTML fragments. The notebooks call these
+and display the result; nothing from a document reaches the page unescaped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, charts, store
+from .countries import resolve
+
+
+@dataclass
+class Tables:
+    activities: pd.DataFrame
+    donors: pd.DataFrame
+    mispa: pd.DataFrame
+    quality: pd.DataFrame
+    manifest: dict
+
+
+def load(data_dir) -> Tables:
+    d = Path(data_dir)
+    acts = store.read_table("activities", d)
+    return Tables(acts, store.read_table("donors", d), store.read_table("mispa_activities", d),
+                  store.read_table("quality", d), store.read_manifest(d))
+
+
+def _v(x) -> str:
+    return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else escape(str(x))
+
+
+def _or(x, default="not given") -> str:
+    return default if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x)
+
+
+def table(df: pd.DataFrame, cls: str = "") -> str:
+    """A plain, escaped HTML table (headers repeat across printed pages)."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_v(v)}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def figures(items: list[tuple[str, object]]) -> str:
+    cells = "".join(f'<div class="fig"><span class="n">{_v(v)}</span><span class="l">{escape(k)}</span></div>'
+                    for k, v in items)
+    return f'<div class="figures">{cells}</div>'
+
+
+def dates_text(r) -> str:
+    start = r["start_date"] if pd.notna(r["start_date"]) else "start not given"
+    if r["end_status"] == "dated":
+        end = r["end_date"]
+    elif r["end_status"] == "ongoing":
+        end = "ongoing"
+    else:
+        end = "end not given"
+    return f"{start} – {end}"
+
+
+def status_on(r, as_of: date) -> str:
+    """active / ended / not started / ongoing (no end) / undated, on a date."""
+    y = as_of.isoformat()
+    start, end = r["start_date"], r["end_date"]
+    if pd.isna(start) and pd.isna(end) and r["end_status"] != "ongoing":
+        return "dates not given"
+    if pd.notna(start) and str(start) > y:
+        return "not started"
+    if r["end_status"] == "dated":
+        e = str(end)  # compare at the precision the sheet gives (a bare year stays a year)
+        return "ended" if e < y[:len(e)] else "active"
+    return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
+
+
+# ----------------------------------------------------------------- country
+
+@dataclass
+class CountryBrief:
+    iso3: str
+    country: str
+    as_of: date
+    acts: pd.DataFrame      # this member state's sheets, duplicates excluded
+    donors: pd.DataFrame
+    mispa: pd.DataFrame
+    quality: pd.DataFrame
+    manifest: dict
+
+    @classmethod
+    def build(cls, country: str, as_of, data_dir) -> "CountryBrief":
+        st = resolve(country)
+        t = load(data_dir)
+        as_of = date.fromisoformat(str(as_of)) if as_of else date.today()
+        acts = t.activities[(t.activities.iso3 == st.iso3) & t.activities.duplicate_of.isna()].copy()
+        acts["status"] = [status_on(r, as_of) for _, r in acts.iterrows()]
+        donors = t.donors[t.donors.activity_id.isin(acts.activity_id)]
+        mispa = t.mispa[t.mispa.countries.fillna("").str.split(";").map(lambda cs: st.country in cs)]
+        files = set(t.activities[t.activities.iso3 == st.iso3].source_file)
+        quality = t.quality[t.quality.activity_id.isin(
+            t.activities[t.activities.iso3 == st.iso3].activity_id)]
+        return cls(st.iso3, st.country, as_of, acts, donors, mispa, quality,
+                   {**t.manifest, "used": sorted(files | set(mispa.source_file))})
+
+    def header(self) -> str:
+        docs = ", ".join(escape(f) for f in self.manifest["used"]) or "none"
+        return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
+                f' · country brief</p><h1>{escape(self.country)}</h1>'
+                f'<p class="meta">As of {self.as_of.isoformat()} · built from: {docs}</p></header>')
+
+    def headline(self) -> str:
+        if self.acts.empty:
+            return (f'<p class="note">The program sheets hold no program for {escape(self.country)}. '
+                    f'{len(self.mispa)} activities of the MISPA report involved it; they are listed below.</p>')
+        s = self.acts["status"]
+        return figures([
+            ("programs", self.acts.program_id.nunique()),
+            ("active on the as-of date", int(s.str.startswith("active").sum() + (s == "ongoing (no end date)").sum())),
+            ("ended", int((s == "ended").sum())),
+            ("ongoing, no end date", int((self.acts.end_status == "ongoing").sum())),
+            ("dates not given", int((s == "dates not given").sum())),
+            ("donors", self.donors.donor.nunique()),
+        ])
+
+    def timeline(self) -> str:
+        if self.acts.empty:
+            return ""
+        svg = charts.timeline(self.acts, self.as_of)
+        undated = self.acts[self.acts.status == "dates not given"]
+        out = f'<figure class="chart">{svg}</figure>' if svg else ""
+        if len(undated):
+            out += ("<p>Programs whose sheets give no dates: "
+                    + "; ".join(escape(p) for p in undated.program) + ".</p>")
+        return out
+
+    def donors_section(self) -> str:
+        if self.donors.empty:
+            return '<p class="note">No sheet names a donor.</p>'
+        d = (self.donors.merge(self.acts[["activity_id", "program_id"]], on="activity_id")
+             .groupby(["donor", "donor_kind"]).program_id.nunique().reset_index()
+             .sort_values(["program_id", "donor"], ascending=[False, True]))
+        d.columns = ["Donor", "Kind", "Programs"]
+        svg = charts.bars(d.set_index("Donor")["Programs"], "programs funded")
+        return (f'<figure class="chart">{svg}</figure>' if svg else "") + table(d)
+
+    def pillars_section(self) -> str:
+        if self.acts.empty:
+            return ""
+        p = self.acts.assign(pillar=self.acts.pillar.fillna("(not given)")).groupby("pillar").program_id.nunique()
+        return table(p.reset_index().rename(columns={"pillar": "OAS Pillar", "program_id": "Programs"}))
+
+    def programs_table(self) -> str:
+        if self.acts.empty:
+            return ""
+        recent = self.acts[self.acts.status.str.startswith("active") | (self.acts.status == "ongoing (no end date)")
+                           | ((self.acts.status == "ended")
+                              & (self.acts.end_year.fillna(0) >= self.as_of.year - 2))]
+        if recent.empty:
+            return '<p class="note">No program is active or ended in the last two years.</p>'
+        t = pd.DataFrame({"Program": recent.program, "Pillar": recent.pillar,
+                          "Dates": [dates_text(r) for _, r in recent.iterrows()],
+                          "Status": recent.status, "Donors": recent.donors.fillna("").str.replace(";", "; ")})
+        return table(t, "programs")
+
+    def profiles(self) -> str:
+        out = []
+        for _, r in self.acts.iterrows():
+            facts = [("Pillar", _or(r.pillar)), ("Dates", dates_text(r)), ("Status", r.status),
+                     ("Beneficiaries", _or(r.beneficiaries)),
+                     ("Donors", _or(r.donors).replace(";", "; "))]
+            dl = "".join(f"<dt>{escape(k)}</dt><dd>{_v(v)}</dd>" for k, v in facts)
+            link = (f'<dt>Link</dt><dd><a href="{escape(r.url, quote=True)}">{escape(r.url)}</a></dd>'
+                    if pd.notna(r.url) else "<dt>Link</dt><dd>not given</dd>")
+            texts = "".join(
+                f"<h4>{label}</h4>" + "".join(f"<p>{escape(p)}</p>" for p in str(r[f]).split("\n\n"))
+                for f, label in (("summary", "Summary"), ("objectives", "Objectives"), ("results", "Results"))
+                if pd.notna(r[f]))
+            name_note = "" if pd.notna(r["name"]) else '<p class="note">The sheet gives no name; the program is named from its text or its other sheets.</p>'
+            out.append(f'<section class="profile"><h3>{escape(r.program)}</h3>{name_note}<dl>{dl}{link}</dl>{texts}</section>')
+        return "".join(out)
+
+    def mispa_section(self) -> str:
+        return mispa_table(self.mispa)
+
+    def quality_section(self) -> str:
+        return quality_table(self.quality, self.acts)
+
+    def provenance(self) -> str:
+        return provenance(self.manifest)
+
+    def data(self) -> pd.DataFrame:
+        """The brief's data, written as CSV beside it."""
+        cols = ["activity_id", "program", "program_id", "pillar", "start_date", "end_date", "end_status",
+                "status", "beneficiaries", "donors", "url", "source_file", "sheet_no"]
+        return self.acts[cols]
+
+
+def mispa_table(m: pd.DataFrame) -> str:
+    if m.empty:
+        return '<p class="note">No MISPA activity names it.</p>'
+    t = m.sort_values(["agency", "year", "line"])
+    t = pd.DataFrame({"Agency": t.agency, "Year": t.year.astype("string").fillna(""),
+                      "Activity": [r.title if pd.notna(r.title) else (r.text[:110] + "…")
+                                   for r in t.itertuples()],
+                      "Member states": t.countries.fillna("").str.replace(";", "; ")})
+    return table(t, "mispa")
+
+
+def quality_table(q: pd.DataFrame, acts: pd.DataFrame) -> str:
+    if q.empty:
+        return '<p class="note">Nothing was left blank or unreadable.</p>'
+    names = acts.set_index("activity_id").program if len(acts) else pd.Series(dtype=str)
+    g = (q.assign(program=q.activity_id.map(names).fillna("(duplicate or file)"))
+         .groupby(["problem", "field"]).program.agg(lambda s: "; ".join(sorted(set(s)))).reset_index())
+    g.columns = ["Problem", "Field", "Programs"]
+    return table(g, "quality")
+
+
+def provenance(manifest: dict) -> str:
+    rows = [i for i in manifest.get("inputs", []) if i["file"] in manifest.get("used", [])]
+    files = "".join(f"<li>{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code></li>" for i in rows)
+    return (f'<footer class="provenance"><p>Made with oaslib {escape(__version__)} on '
+            f'{date.today().isoformat()} from the clean tables built {escape(str(manifest.get("built_at", "")))}'
+            f' (<code>oaslib report</code>, notebooks run through papermill).</p><ul>{files}</ul></footer>')
+
+
+# -------------------------------------------------------------------- year
+
+@dataclass
+class YearBrief:
+    year: int
+    acts: pd.DataFrame
+    donors: pd.DataFrame
+    mispa: pd.DataFrame
+    quality: pd.DataFrame
+    manifest: dict
+
+    @classmethod
+    def build(cls, year: int, data_dir) -> "YearBrief":
+        t = load(data_dir)
+        year = int(year)
+        a = t.activities[t.activities.duplicate_of.isna()]
+        sy, ey = a.start_year.astype("Float64"), a.end_year.astype("Float64")
+        active = ((sy.fillna(-1e9) <= year) & ((ey.fillna(1e9) >= year) | (a.end_status == "ongoing"))
+                  & (sy.notna() | ey.notna()))
+        acts = a[active.fillna(False)].copy()
+        mispa = t.mispa[t.mispa.year == year]
+        q = t.quality[t.quality.activity_id.isin(acts.activity_id)]
+        return cls(year, acts, t.donors[t.donors.activity_id.isin(acts.activity_id)], mispa, q,
+                   {**t.manifest, "used": sorted(set(acts.source_file) | set(mispa.source_file))})
+
+    def header(self) -> str:
+        return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
+                f' · year brief</p><h1>{self.year}</h1><p class="meta">Built from: '
+                f'{", ".join(escape(f) for f in self.manifest["used"]) or "no document"}</p></header>')
+
+    def headline(self) -> str:
+        if self.acts.empty and self.mispa.empty:
+            return f'<p class="note">No program sheet or MISPA activity is dated in {self.year}.</p>'
+        return figures([
+            ("programs active", self.acts.program_id.nunique()),
+            ("member states", self.acts.country.nunique()),
+            ("started", int((self.acts.start_year == self.year).sum())),
+            ("ended", int((self.acts.end_year == self.year).sum())),
+            ("donors", self.donors.donor.nunique()),
+            ("MISPA activities", len(self.mispa)),
+        ])
+
+    def programs_table(self) -> str:
+        if self.acts.empty:
+            return '<p class="note">No program sheet covers this year.</p>'
+        a = self.acts.sort_values(["country", "program"])
+        t = pd.DataFrame({"Member state": a.country, "Program": a.program, "Pillar": a.pillar,
+                          "Dates": [dates_text(r) for _, r in a.iterrows()],
+                          "Donors": a.donors.fillna("").str.replace(";", "; ")})
+        return table(t, "programs")
+
+    def started_ended(self) -> str:
+        out = []
+        for label, col in (("Started", "start_year"), ("Ended", "end_year")):
+            g = self.acts[self.acts[col] == self.year]
+            items = "".join(f"<li>{escape(r.program)} ({escape(r.country)})</li>" for r in g.itertuples())
+            out.append(f"<h3>{label} in {self.year}</h3>" + (f"<ul>{items}</ul>" if items else '<p class="note">None.</p>'))
+        return "".join(out)
+
+    def by_country_chart(self) -> str:
+        if self.acts.empty:
+            return ""
+        svg = charts.bars(self.acts.groupby("country").program_id.nunique(), "programs active")
+        return f'<figure class="chart">{svg}</figure>' if svg else ""
+
+    def mispa_section(self) -> str:
+        if self.mispa.empty:
+            return f'<p class="note">The MISPA report dates no activity in {self.year}.</p>'
+        return mispa_table(self.mispa)
+
+    def quality_section(self) -> str:
+        return quality_table(self.quality, self.acts)
+
+    def provenance(self) -> str:
+        return provenance(self.manifest)
+
+    def data(self) -> pd.DataFrame:
+        return self.acts[["activity_id", "country", "program", "program_id", "pillar", "start_date",
+                          "end_date", "end_status", "donors", "source_file", "sheet_no"]]
+
+
+def headline_numbers(kind: str, key: str, data_dir, as_of=None) -> dict:
+    """A few figures for the index page."""
+    if kind == "country":
+        from .countries import country_name
+        b = CountryBrief.build(country_name(key), as_of, data_dir)
+        return {"programs": int(b.acts.program_id.nunique()), "donors": int(b.donors.donor.nunique()),
+                "MISPA activities": len(b.mispa)}
+    y = YearBrief.build(int(key), data_dir)
+    return {"programs": int(y.acts.program_id.nunique()), "MISPA activities": len(y.mispa)}

@@ -1,0 +1,149 @@
+"""One brief: parameters checked against the data, the notebook executed with
+papermill, exported to self-contained HTML (nbconvert, our own page and
+stylesheet, no input cells, no external files) and to PDF (WeasyPrint, from
+the same HTML). Every output is written to a temporary name and renamed."""
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from pathlib import Path
+
+from . import paths, store
+from .countries import resolve
+from .errors import OaslibError, RenderError, UsageError
+
+NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
+
+
+def brief_stem(kind: str, key: str) -> str:
+    return f"{kind}-{key}"
+
+
+def available_keys(kind: str, data_dir: Path) -> list[str]:
+    acts = store.read_table("activities", data_dir)
+    mispa = store.read_table("mispa_activities", data_dir)
+    if kind == "country":
+        keys = set(acts.iso3.dropna())
+        for cs in mispa.countries.dropna():
+            keys |= {resolve(c).iso3 for c in cs.split(";")}
+        return sorted(keys)
+    years = set()
+    a = acts[acts.duplicate_of.isna()]
+    for s, e in zip(a.start_year.astype("Float64").fillna(-1), a.end_year.astype("Float64").fillna(-1)):
+        s, e = int(s), int(e)
+        if s > 0:
+            years |= set(range(s, max(s, e) + 1))
+        elif e > 0:
+            years.add(e)
+    years |= {int(y) for y in mispa.year.dropna()}
+    return [str(y) for y in sorted(years)]
+
+
+def resolve_key(kind: str, text: str, data_dir: Path) -> str:
+    """'country': a name, variant or ISO3 -> ISO3; 'year': '2017'. One-line
+    ``UsageError`` with a suggestion otherwise, before any kernel starts."""
+    keys = available_keys(kind, data_dir)
+    if kind == "country":
+        iso3 = resolve(text).iso3
+        if iso3 not in keys:
+            raise UsageError(f"no data for member state {text!r}; member states with data: {', '.join(keys)}")
+        return iso3
+    if kind == "year":
+        t = str(text).strip()
+        if not t.isdigit() or len(t) != 4:
+            raise UsageError(f"not a year: {t!r}")
+        if t not in keys:
+            close = difflib.get_close_matches(t, keys, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UsageError(f"no data for year {t}; years with data: {keys[0]}–{keys[-1]}{hint}"
+                             if keys else f"no data for year {t}")
+        return t
+    raise UsageError(f"unknown brief kind {kind!r}: country or year")
+
+
+def brief_dependencies(kind: str) -> list[Path]:
+    return [paths.notebooks_dir() / NOTEBOOKS[kind], paths.TEMPLATES / "brief.css",
+            paths.TEMPLATES / "page.html.j2"]
+
+
+def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("html", "pdf"),
+                 as_of: date | None = None, notebook: Path | None = None,
+                 kernel_name: str = "python3") -> dict[str, Path]:
+    import papermill as pm
+
+    out_dir, data_dir = Path(out_dir), Path(data_dir).resolve()
+    stem = brief_stem(kind, key)
+    nb_in = Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[kind]
+    params = ({"country": key, "as_of": (as_of or date.today()).isoformat(), "data_dir": str(data_dir)}
+              if kind == "country" else {"year": int(key), "data_dir": str(data_dir)})
+    out = {"ipynb": out_dir / f"{stem}.ipynb"}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with store.atomic_path(out["ipynb"]) as tmp:
+            try:
+                pm.execute_notebook(str(nb_in), str(tmp), parameters=params, kernel_name=kernel_name,
+                                    progress_bar=False, log_output=False, cwd=str(out_dir))
+            except pm.PapermillExecutionError as e:
+                # keep the executed notebook for debugging, then report
+                import shutil
+                shutil.copy(tmp, out["ipynb"])
+                out["ipynb"].chmod(0o644)
+                last = (e.evalue or e.ename).strip().splitlines()[-1] if (e.evalue or e.ename) else e.ename
+                raise RenderError(f"{kind} brief {key}: cell {e.exec_count} raised {e.ename}",
+                                  file=str(out["ipynb"]), text=last) from None
+    except RenderError:
+        raise
+    except OaslibError:
+        raise
+    except Exception as e:  # kernel died, notebook unreadable …
+        raise RenderError(f"{kind} brief {key}: {type(e).__name__}", file=str(nb_in), text=str(e)) from None
+
+    html = export_html(out["ipynb"], title=_title(kind, key))
+    if "html" in formats:
+        out["html"] = out_dir / f"{stem}.html"
+        store.write_text(out["html"], html)
+    if "pdf" in formats:
+        out["pdf"] = out_dir / f"{stem}.pdf"
+        store.write_bytes(out["pdf"], html_to_pdf(html, _title(kind, key)))
+    from .brief import CountryBrief, YearBrief
+    b = (CountryBrief.build(key, as_of, data_dir) if kind == "country" else YearBrief.build(int(key), data_dir))
+    out["csv"] = out_dir / f"{stem}.csv"
+    with store.atomic_path(out["csv"]) as tmp:
+        b.data().to_csv(tmp, index=False, lineterminator="\n")
+    return out
+
+
+def _title(kind, key):
+    if kind == "country":
+        from .countries import country_name
+        return f"Country brief: {country_name(key)}"
+    return f"Year brief: {key}"
+
+
+def export_html(ipynb: Path, title: str) -> str:
+    """The executed notebook's outputs in our own self-contained page."""
+    import nbformat
+    from jinja2 import Template
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    for cell in nb.cells:  # warnings on stderr are for the log, not the reader
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
+    return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body)
+
+
+def html_to_pdf(html: str, title: str) -> bytes:
+    import logging
+
+    import weasyprint
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    doc = weasyprint.HTML(string=html, base_url=None).render()
+    doc.metadata.title = title
+    doc.metadata.authors = ["OAS Secretariat for Multidimensional Security (oaslib)"]
+    return doc.write_pdf()
