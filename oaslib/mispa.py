@@ -2,7 +2,7 @@
 and the questionnaire's pillars and thematic areas (Appendix IV).
 
 Each activity paragraph is one row. Choices, so readers know what they get:
-- ``title`` is the paragraph's lead-in ("Armando Paz. This project …"):
+- ``title`` is the paragraph's lead-in ("Firearms trafficking. The Department …"):
   the text before the first full stop when it is a short heading-like
   phrase; a paragraph with no lead-in has an empty title.
 - ``year`` is the first year the paragraph dates an event with ("In 2011",
