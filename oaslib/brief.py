@@ -4,6 +4,8 @@ and display the result; nothing from a document reaches the page unescaped.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -39,12 +41,25 @@ def _or(x, default="not given") -> str:
     return default if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x)
 
 
+# Column widths by header, so that tables lay out the same on screen and in
+# print (fixed layout: short columns such as a year never squeeze to one
+# letter per line, and WeasyPrint skips its costly min-content pass).
+# Columns not listed share what is left.
+COLUMN_WIDTHS = {
+    "Program": "32%", "Pillar": "10%", "OAS Pillar": "70%", "Dates": "18%", "Status": "14%",
+    "Member state": "14%", "Agency": "5.4em", "Year": "3.6em", "Activity": "44%",
+    "Donor": "48%", "Kind": "30%", "Programs": "6em", "Problem": "18%", "Field": "15%",
+}
+
+
 def table(df: pd.DataFrame, cls: str = "") -> str:
     """A plain, escaped HTML table (headers repeat across printed pages)."""
+    cols = "".join(f'<col style="width:{COLUMN_WIDTHS[c]}">' if c in COLUMN_WIDTHS else "<col>"
+                   for c in map(str, df.columns))
     head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{_v(v)}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def figures(items: list[tuple[str, object]]) -> str:
@@ -78,10 +93,37 @@ def status_on(r, as_of: date) -> str:
     return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
 
 
+class _Sections:
+    """Sections every brief shows the same way, and what a batch needs."""
+    acts: pd.DataFrame
+    donors: pd.DataFrame
+    mispa: pd.DataFrame
+    quality: pd.DataFrame
+    manifest: dict
+
+    def fingerprint(self) -> str:
+        """A hash of exactly the data this brief shows: its rows of every
+        table and the documents they came from. A batch rebuilds a brief
+        only when this (or the code, notebook or parameters) changes."""
+        h = hashlib.sha256()
+        for df in (self.acts, self.donors, self.mispa, self.quality):
+            h.update(",".join(map(str, df.columns)).encode())
+            h.update(pd.util.hash_pandas_object(df.reset_index(drop=True), index=False).values.tobytes())
+        inputs = {i["file"]: i["sha256"] for i in self.manifest.get("inputs", [])}
+        h.update(json.dumps([[f, inputs.get(f)] for f in self.manifest.get("used", [])]).encode())
+        return h.hexdigest()
+
+    def quality_section(self) -> str:
+        return quality_table(self.quality)
+
+    def provenance(self) -> str:
+        return provenance(self.manifest)
+
+
 # ----------------------------------------------------------------- country
 
 @dataclass
-class CountryBrief:
+class CountryBrief(_Sections):
     iso3: str
     country: str
     as_of: date
@@ -92,25 +134,26 @@ class CountryBrief:
     manifest: dict
 
     @classmethod
-    def build(cls, country: str, as_of, data_dir) -> "CountryBrief":
+    def build(cls, country: str, as_of, data_dir, tables: Tables | None = None) -> "CountryBrief":
+        """The brief of one member state; ``tables`` (from ``load``) saves
+        reading them again when many briefs are built."""
         st = resolve(country)
-        t = load(data_dir)
+        t = tables or load(data_dir)
         as_of = date.fromisoformat(str(as_of)) if as_of else date.today()
         acts = t.activities[(t.activities.iso3 == st.iso3) & t.activities.duplicate_of.isna()].copy()
         acts["status"] = [status_on(r, as_of) for _, r in acts.iterrows()]
         donors = t.donors[t.donors.activity_id.isin(acts.activity_id)]
         mispa = t.mispa[t.mispa.countries.fillna("").str.split(";").map(lambda cs: st.country in cs)]
         files = set(t.activities[t.activities.iso3 == st.iso3].source_file)
-        quality = t.quality[t.quality.activity_id.isin(
-            t.activities[t.activities.iso3 == st.iso3].activity_id)]
+        quality = label_quality(t.quality[t.quality.activity_id.isin(
+            t.activities[t.activities.iso3 == st.iso3].activity_id)], t.activities)
         return cls(st.iso3, st.country, as_of, acts, donors, mispa, quality,
                    {**t.manifest, "used": sorted(files | set(mispa.source_file))})
 
     def header(self) -> str:
-        docs = ", ".join(escape(f) for f in self.manifest["used"]) or "none"
         return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
                 f' · country brief</p><h1>{escape(self.country)}</h1>'
-                f'<p class="meta">As of {self.as_of.isoformat()} · built from: {docs}</p></header>')
+                f'<p class="meta">As of {self.as_of.isoformat()} · from {sources_text(self.manifest)}</p></header>')
 
     def headline(self) -> str:
         if self.acts.empty:
@@ -186,12 +229,6 @@ class CountryBrief:
     def mispa_section(self) -> str:
         return mispa_table(self.mispa)
 
-    def quality_section(self) -> str:
-        return quality_table(self.quality, self.acts)
-
-    def provenance(self) -> str:
-        return provenance(self.manifest)
-
     def data(self) -> pd.DataFrame:
         """The brief's data, written as CSV beside it."""
         cols = ["activity_id", "program", "program_id", "pillar", "start_date", "end_date", "end_status",
@@ -210,14 +247,32 @@ def mispa_table(m: pd.DataFrame) -> str:
     return table(t, "mispa")
 
 
-def quality_table(q: pd.DataFrame, acts: pd.DataFrame) -> str:
+def label_quality(q: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
+    """The quality rows with the program each is about (a repeated sheet is
+    named after the program it repeats)."""
+    names = activities.set_index("activity_id").program
+    return q.assign(program=q.activity_id.map(names).fillna("(whole file)"))
+
+
+def quality_table(q: pd.DataFrame) -> str:
     if q.empty:
         return '<p class="note">Nothing was left blank or unreadable.</p>'
-    names = acts.set_index("activity_id").program if len(acts) else pd.Series(dtype=str)
-    g = (q.assign(program=q.activity_id.map(names).fillna("(duplicate or file)"))
-         .groupby(["problem", "field"]).program.agg(lambda s: "; ".join(sorted(set(s)))).reset_index())
-    g.columns = ["Problem", "Field", "Programs"]
+    g = (q.groupby(["problem", "field"]).program.agg(lambda s: "; ".join(sorted(set(s)))).reset_index())
+    g.columns = ["Problem", "Field", "Programs affected"]
     return table(g, "quality")
+
+
+def sources_text(manifest: dict) -> str:
+    """'the program sheets (2 files) and the MISPA-IV mandates report' — the
+    documents a brief used, by kind; the file names are in the footer."""
+    kinds = {i["file"]: i.get("kind") for i in manifest.get("inputs", [])}
+    used = [kinds.get(f) for f in manifest.get("used", [])]
+    parts = []
+    if n := used.count("sheets"):
+        parts.append(f"the program sheets ({n} file{'s' if n > 1 else ''})")
+    if used.count("mispa"):
+        parts.append("the MISPA-IV mandates report")
+    return escape(" and ".join(parts) or "no document")
 
 
 def provenance(manifest: dict) -> str:
@@ -231,7 +286,7 @@ def provenance(manifest: dict) -> str:
 # -------------------------------------------------------------------- year
 
 @dataclass
-class YearBrief:
+class YearBrief(_Sections):
     year: int
     acts: pd.DataFrame
     donors: pd.DataFrame
@@ -240,8 +295,8 @@ class YearBrief:
     manifest: dict
 
     @classmethod
-    def build(cls, year: int, data_dir) -> "YearBrief":
-        t = load(data_dir)
+    def build(cls, year: int, data_dir, tables: Tables | None = None) -> "YearBrief":
+        t = tables or load(data_dir)
         year = int(year)
         a = t.activities[t.activities.duplicate_of.isna()]
         sy, ey = a.start_year.astype("Float64"), a.end_year.astype("Float64")
@@ -249,14 +304,14 @@ class YearBrief:
                   & (sy.notna() | ey.notna()))
         acts = a[active.fillna(False)].copy()
         mispa = t.mispa[t.mispa.year == year]
-        q = t.quality[t.quality.activity_id.isin(acts.activity_id)]
+        q = label_quality(t.quality[t.quality.activity_id.isin(acts.activity_id)], t.activities)
         return cls(year, acts, t.donors[t.donors.activity_id.isin(acts.activity_id)], mispa, q,
                    {**t.manifest, "used": sorted(set(acts.source_file) | set(mispa.source_file))})
 
     def header(self) -> str:
         return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
-                f' · year brief</p><h1>{self.year}</h1><p class="meta">Built from: '
-                f'{", ".join(escape(f) for f in self.manifest["used"]) or "no document"}</p></header>')
+                f' · year brief</p><h1>{self.year}</h1><p class="meta">Programs and activities dated in '
+                f'{self.year}, from {sources_text(self.manifest)}</p></header>')
 
     def headline(self) -> str:
         if self.acts.empty and self.mispa.empty:
@@ -298,23 +353,22 @@ class YearBrief:
             return f'<p class="note">The MISPA report dates no activity in {self.year}.</p>'
         return mispa_table(self.mispa)
 
-    def quality_section(self) -> str:
-        return quality_table(self.quality, self.acts)
-
-    def provenance(self) -> str:
-        return provenance(self.manifest)
-
     def data(self) -> pd.DataFrame:
         return self.acts[["activity_id", "country", "program", "program_id", "pillar", "start_date",
                           "end_date", "end_status", "donors", "source_file", "sheet_no"]]
 
 
-def headline_numbers(kind: str, key: str, data_dir, as_of=None) -> dict:
-    """A few figures for the index page."""
+def build(kind: str, key: str, data_dir, as_of=None, tables: Tables | None = None):
+    """The CountryBrief or YearBrief for a batch key ('PAN', '2017')."""
     if kind == "country":
-        from .countries import country_name
-        b = CountryBrief.build(country_name(key), as_of, data_dir)
-        return {"programs": int(b.acts.program_id.nunique()), "donors": int(b.donors.donor.nunique()),
-                "MISPA activities": len(b.mispa)}
-    y = YearBrief.build(int(key), data_dir)
-    return {"programs": int(y.acts.program_id.nunique()), "MISPA activities": len(y.mispa)}
+        return CountryBrief.build(key, as_of, data_dir, tables)
+    return YearBrief.build(int(key), data_dir, tables)
+
+
+def headline_numbers(b) -> dict:
+    """A few figures of a brief for the index page."""
+    n = {"programs": int(b.acts.program_id.nunique())}
+    if isinstance(b, CountryBrief):
+        n["donors"] = int(b.donors.donor.nunique())
+    n["MISPA activities"] = len(b.mispa)
+    return n

@@ -68,7 +68,13 @@ def brief_dependencies(kind: str) -> list[Path]:
 
 def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("html", "pdf"),
                  as_of: date | None = None, notebook: Path | None = None,
-                 kernel_name: str = "python3") -> dict[str, Path]:
+                 kernel_name: str = "python3", reuse_kernel: bool = False,
+                 timeout: float | None = None) -> dict[str, Path]:
+    """Render one brief into ``out_dir``; returns the paths written.
+
+    ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
+    before each notebook; see ``oaslib.kernels``), which batches use;
+    ``timeout`` bounds each cell in seconds."""
     import papermill as pm
 
     out_dir, data_dir = Path(out_dir), Path(data_dir).resolve()
@@ -81,15 +87,20 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     try:
         with store.atomic_path(out["ipynb"]) as tmp:
             try:
+                engine = None
+                if reuse_kernel:
+                    from .kernels import register
+                    engine = register()
                 pm.execute_notebook(str(nb_in), str(tmp), parameters=params, kernel_name=kernel_name,
-                                    progress_bar=False, log_output=False, cwd=str(out_dir))
+                                    engine_name=engine, progress_bar=False, log_output=False,
+                                    cwd=str(out_dir), execution_timeout=timeout)
             except pm.PapermillExecutionError as e:
                 # keep the executed notebook for debugging, then report
                 import shutil
                 shutil.copy(tmp, out["ipynb"])
                 out["ipynb"].chmod(0o644)
                 last = (e.evalue or e.ename).strip().splitlines()[-1] if (e.evalue or e.ename) else e.ename
-                raise RenderError(f"{kind} brief {key}: cell {e.exec_count} raised {e.ename}",
+                raise RenderError(f"{kind} brief {key}: cell {e.cell_index + 1} raised {e.ename}",
                                   file=str(out["ipynb"]), text=last) from None
     except RenderError:
         raise
@@ -105,8 +116,8 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     if "pdf" in formats:
         out["pdf"] = out_dir / f"{stem}.pdf"
         store.write_bytes(out["pdf"], html_to_pdf(html, _title(kind, key)))
-    from .brief import CountryBrief, YearBrief
-    b = (CountryBrief.build(key, as_of, data_dir) if kind == "country" else YearBrief.build(int(key), data_dir))
+    from .brief import build
+    b = build(kind, key, data_dir, as_of)
     out["csv"] = out_dir / f"{stem}.csv"
     with store.atomic_path(out["csv"]) as tmp:
         b.data().to_csv(tmp, index=False, lineterminator="\n")
