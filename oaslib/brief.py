@@ -143,7 +143,8 @@ class CountryBrief(_Sections):
         acts = t.activities[(t.activities.iso3 == st.iso3) & t.activities.duplicate_of.isna()].copy()
         acts["status"] = [status_on(r, as_of) for _, r in acts.iterrows()]
         donors = t.donors[t.donors.activity_id.isin(acts.activity_id)]
-        mispa = t.mispa[t.mispa.countries.fillna("").str.split(";").map(lambda cs: st.country in cs)]
+        names = t.mispa.countries.fillna("").str.split(";")
+        mispa = t.mispa.loc[names.map(lambda cs: st.country in cs).astype(bool)]
         files = set(t.activities[t.activities.iso3 == st.iso3].source_file)
         quality = label_quality(t.quality[t.quality.activity_id.isin(
             t.activities[t.activities.iso3 == st.iso3].activity_id)], t.activities)

@@ -129,7 +129,7 @@ class _Log:
         self.bar, self.log = None, log
         if total and sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="brief", file=sys.stderr, dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="brief", file=sys.stderr)
 
     def done(self, line: str):
         if self.bar is not None:

@@ -1,0 +1,154 @@
+"""Batches of briefs, run for real: incremental rebuilds, kernel reuse,
+progress output, a killed run, overlapping runs."""
+import fcntl
+import json
+import os
+import pty
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from oaslib.build import run_reports
+from oaslib.clean import clean
+from oaslib.cli import main
+
+from .test_sheets import SHEET
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sheet(country: str, year: int, donor: str = "Canada") -> str:
+    return (SHEET.replace("Panama", country).replace("1/1/2017", f"1/1/{year}")
+            .replace("12/31/2017", f"12/31/{year}").replace("Canada", donor))
+
+
+@pytest.fixture
+def three_states(tmp_path):
+    """Three member states, one sheet each, dated 2017, 2018 and 2019."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, country, year in (("a.txt", "Panama", 2017), ("b.txt", "El Salvador", 2018),
+                                ("c.txt", "Jamaica", 2019)):
+        (raw / name).write_text(sheet(country, year), encoding="utf-8")
+    clean(raw, tmp_path / "clean")
+    return tmp_path
+
+
+def statuses(out: Path) -> dict:
+    return {k: b["status"] for k, b in json.loads((out / "manifest.json").read_text())["briefs"].items()}
+
+
+def build(base: Path, **kw) -> int:
+    return run_reports("all", [], True, base / "out", base / "clean", formats=("html",),
+                       as_of="2020-01-01", log=lambda line: None, **kw)
+
+
+def test_a_change_to_one_sheet_remakes_only_the_briefs_that_show_it(three_states):
+    assert build(three_states) == 0
+    assert set(statuses(three_states / "out")) == {"country-PAN", "country-SLV", "country-JAM",
+                                                    "year-2017", "year-2018", "year-2019"}
+    (three_states / "raw" / "c.txt").write_text(sheet("Jamaica", 2019, donor="Spain"), encoding="utf-8")
+    clean(three_states / "raw", three_states / "clean")
+    assert build(three_states) == 0
+    assert statuses(three_states / "out") == {
+        "country-JAM": "made", "year-2019": "made",
+        "country-PAN": "up to date", "country-SLV": "up to date",
+        "year-2017": "up to date", "year-2018": "up to date"}
+    assert "Spain" in (three_states / "out" / "country-JAM.html").read_text()
+
+
+def test_a_brief_whose_data_is_gone_is_removed_with_its_files(three_states):
+    assert build(three_states) == 0
+    (three_states / "raw" / "c.txt").unlink()
+    clean(three_states / "raw", three_states / "clean")
+    assert build(three_states) == 0
+    assert "country-JAM" not in statuses(three_states / "out")
+    assert not list((three_states / "out").glob("country-JAM.*"))
+    assert "Jamaica" not in (three_states / "out" / "index.html").read_text()
+
+
+def test_each_brief_gets_a_fresh_namespace_in_the_reused_kernel(three_states):
+    nb = json.loads((ROOT / "notebooks" / "year_brief.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "assert 'left_behind' not in globals(), 'state leaked from the last brief'\n"
+                                  "left_behind = year"})
+    probe = three_states / "probe.ipynb"
+    probe.write_text(json.dumps(nb))
+    code = run_reports("year", [], True, three_states / "out", three_states / "clean", formats=("html",),
+                       jobs=1, notebook=str(probe), log=lambda line: None)
+    assert code == 0, statuses(three_states / "out")
+    executed = json.loads((three_states / "out" / "year-2019.ipynb").read_text())
+    counts = [c["execution_count"] for c in executed["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def _oaslib(*args):
+    return [sys.executable, "-m", "oaslib", *args]
+
+
+def test_plain_lines_when_not_a_terminal_and_a_bar_on_one(three_states):
+    args = _oaslib("report", "year", "--all", "--format", "html", "--force", "--raw", str(three_states / "raw"),
+                   "--data", str(three_states / "clean"), "--out", str(three_states / "out"))
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0, piped.stderr
+    lines = piped.stdout.splitlines()
+    assert sum(bool(line.startswith("year-") and ": made in " in line) for line in lines) == 3
+    assert "\r" not in piped.stdout + piped.stderr
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a 100-column terminal
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the run is over
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=300) == 0
+    assert b"3/3" in seen and b"brief" in seen and b"\r" in seen
+
+
+def test_a_killed_run_is_completed_by_the_next_one(bundled_clean, tmp_path):
+    out = tmp_path / "out"
+    args = _oaslib("report", "country", "--all", "--format", "html", "--jobs", "2", "--raw",
+                   str(ROOT / "data" / "raw"), "--data", str(bundled_clean), "--out", str(out))
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        made = statuses(out) if (out / "manifest.json").exists() else {}
+        if sum(s == "made" for s in made.values()) >= 3:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 3 <= len(statuses(out)) < 33
+
+    assert subprocess.run(args, capture_output=True, timeout=600).returncode == 0
+    done = statuses(out)
+    assert len(done) == 33 and set(done.values()) <= {"made", "up to date"}
+    assert not list(out.glob(".*tmp*")) and not list(out.glob("kernel-*"))
+    for b in json.loads((out / "manifest.json").read_text())["briefs"].values():
+        assert all((out / f).exists() for f in b["outputs"].values())
+
+
+def test_a_second_run_on_the_same_directory_stops_with_a_clear_error(three_states, capsys):
+    out = three_states / "out"
+    out.mkdir()
+    with open(out / ".oaslib.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code = main(["report", "year", "--all", "--raw", str(three_states / "raw"),
+                     "--data", str(three_states / "clean"), "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "another oaslib run is writing to this directory" in err and len(err.strip().splitlines()) == 1
