@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .build import CELL_TIMEOUT
 from .errors import OaslibError, UsageError
 
 
@@ -50,7 +51,8 @@ def _cmd_report(args) -> int:
         raise UsageError(f"name at least one {args.kind} or use --all")
     ensure_clean(Path(args.raw), Path(args.data))
     return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
-                       formats=_formats(args.format), jobs=args.jobs, force=args.force, as_of=args.as_of)
+                       formats=_formats(args.format), jobs=args.jobs, force=args.force, as_of=args.as_of,
+                       timeout=args.timeout)
 
 
 def _cmd_build(args) -> int:
@@ -59,7 +61,8 @@ def _cmd_build(args) -> int:
     data = Path(args.data)
     result = clean(Path(args.raw), data)
     print(result.summary())
-    code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force)
+    code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
+                       timeout=args.timeout)
     return max(code, 1 if result.unreadable else 0)
 
 
@@ -84,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--as-of", default=None, help="date of a country brief (default: today)")
     r.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    r.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
+                   help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT})")
     r.set_defaults(func=_cmd_report)
 
     b = sub.add_parser("build", help="clean, then every country and year brief, then the index")
@@ -92,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="reports")
     b.add_argument("--jobs", type=int, default=None)
     b.add_argument("--force", action="store_true")
+    b.add_argument("--timeout", type=float, default=CELL_TIMEOUT)
     b.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/schema.py")

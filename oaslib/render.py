@@ -95,18 +95,20 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
                                     engine_name=engine, progress_bar=False, log_output=False,
                                     cwd=str(out_dir), execution_timeout=timeout)
             except pm.PapermillExecutionError as e:
-                # keep the executed notebook for debugging, then report
-                import shutil
-                shutil.copy(tmp, out["ipynb"])
-                out["ipynb"].chmod(0o644)
+                _keep_for_debugging(tmp, out["ipynb"])
                 last = (e.evalue or e.ename).strip().splitlines()[-1] if (e.evalue or e.ename) else e.ename
                 raise RenderError(f"{kind} brief {key}: cell {e.cell_index + 1} raised {e.ename}",
                                   file=str(out["ipynb"]), text=last) from None
-    except RenderError:
-        raise
+            except OaslibError:
+                raise
+            except Exception as e:  # a cell timed out, the kernel died, the notebook is unreadable …
+                kept = _keep_for_debugging(tmp, out["ipynb"])
+                what = "a cell ran longer than the timeout" if isinstance(e, TimeoutError) else type(e).__name__
+                raise RenderError(f"{kind} brief {key}: {what}", file=str(out["ipynb"] if kept else nb_in),
+                                  text=str(e).strip().splitlines()[0] if str(e).strip() else None) from None
     except OaslibError:
         raise
-    except Exception as e:  # kernel died, notebook unreadable …
+    except Exception as e:  # defensive: nothing but a one-line error leaves this function
         raise RenderError(f"{kind} brief {key}: {type(e).__name__}", file=str(nb_in), text=str(e)) from None
 
     html = export_html(out["ipynb"], title=_title(kind, key))
@@ -122,6 +124,15 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     with store.atomic_path(out["csv"]) as tmp:
         b.data().to_csv(tmp, index=False, lineterminator="\n")
     return out
+
+
+def _keep_for_debugging(tmp: Path, target: Path) -> bool:
+    """The executed notebook of a failed brief (as far as it ran), kept
+    where its brief's notebook belongs."""
+    if tmp.exists() and tmp.stat().st_size:
+        store.write_bytes(target, tmp.read_bytes())
+        return True
+    return False
 
 
 def _title(kind, key):

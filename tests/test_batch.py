@@ -152,3 +152,18 @@ def test_a_second_run_on_the_same_directory_stops_with_a_clear_error(three_state
     assert code == 2
     err = capsys.readouterr().err
     assert "another oaslib run is writing to this directory" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_cell_that_hangs_fails_its_brief_and_the_next_brief_gets_a_new_kernel(three_states):
+    nb = json.loads((ROOT / "notebooks" / "year_brief.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "import time\nif year == 2017:\n    time.sleep(120)"})
+    hangs = three_states / "hangs.ipynb"
+    hangs.write_text(json.dumps(nb))
+    code = run_reports("year", [], True, three_states / "out", three_states / "clean", formats=("html",),
+                       jobs=1, notebook=str(hangs), timeout=3, log=lambda line: None)
+    assert code == 1
+    briefs = json.loads((three_states / "out" / "manifest.json").read_text())["briefs"]
+    assert briefs["year-2017"]["status"] == "failed" and "year brief 2017" in briefs["year-2017"]["error"]
+    assert briefs["year-2018"]["status"] == briefs["year-2019"]["status"] == "made"
+    assert not (three_states / "out" / "year-2017.html").exists()
