@@ -157,10 +157,10 @@ def main() -> int:
     per_brief = (plain["seconds"] - CLEAN_SECONDS[0]) / plain["briefs"]
     plain_all = CLEAN_SECONDS[0] + per_brief * n_all
     print(f"\nbundled data: {n_all} briefs (HTML + PDF each), {os.cpu_count()} cores, as of {as_of}\n")
-    print(f"{'run':55} {'seconds':>9} {'s/brief':>8} {'peak PSS':>9} {'peak RSS':>9}")
+    print(f"{'run':55} {'seconds':>9} {'s/brief':>8} {'peak PSS':>9} {'RSS sum':>9}")
     for r in rows:
         print(f"{r['run']:55} {r['seconds']:9.1f} {r['seconds'] / r['briefs']:8.2f} "
-              f"{r['pss'] / 2**20:7.0f}MB {r['rss'] / 2**20:7.0f}MB")
+              f"{r['pss'] / 2**20:6.0f}MiB {r['rss'] / 2**20:6.0f}MiB")
     scaled = f" (measured on {plain['briefs']}, scaled to {n_all})" if plain["briefs"] != n_all else ""
     speedup, rerun_share, peak = plain_all / full["seconds"], rerun["seconds"] / full["seconds"], full["pss"]
     print(f"\nbuild speed-up over the plain loop{scaled}: {speedup:5.1f}x   (target >= 3x)   "
@@ -169,6 +169,8 @@ def main() -> int:
           f"{'ok' if rerun_share <= 0.10 else 'MISSED'}")
     print(f"peak memory of the build (PSS):            {peak / GIB:6.2f} GiB (target <= 1 GiB) "
           f"{'ok' if peak <= GIB else 'MISSED'}")
+    print(f"  (RSS summed over the process tree: {full['rss'] / GIB:.2f} GiB; it counts the pages "
+          "forked workers share with their parent once per process)")
     return 0
 
 
