@@ -161,24 +161,29 @@ class CountryBrief(_Sections):
             return (f'<p class="note">The program sheets hold no program for {escape(self.country)}. '
                     f'{len(self.mispa)} activities of the MISPA report involved it; they are listed below.</p>')
         s = self.acts["status"]
-        return figures([
+        active = s.str.startswith("active") | (s == "ongoing (no end date)")
+        open_ended = int((active & self.acts.end_date.isna()).sum())
+        cards = [
             ("programs", self.acts.program_id.nunique()),
-            ("active on the as-of date", int(s.str.startswith("active").sum() + (s == "ongoing (no end date)").sum())),
+            ("active on the as-of date" + (f", {open_ended} with no end date" if open_ended else ""),
+             int(active.sum())),
             ("ended", int((s == "ended").sum())),
-            ("ongoing, no end date", int((self.acts.end_status == "ongoing").sum())),
+            ("not started yet", int((s == "not started").sum())),
             ("dates not given", int((s == "dates not given").sum())),
             ("donors", self.donors.donor.nunique()),
-        ])
+        ]
+        return figures([(label, n) for label, n in cards if n or label != "not started yet"])
 
     def timeline(self) -> str:
         if self.acts.empty:
             return ""
         svg = charts.timeline(self.acts, self.as_of)
-        undated = self.acts[self.acts.status == "dates not given"]
         out = f'<figure class="chart">{svg}</figure>' if svg else ""
-        if len(undated):
-            out += ("<p>Programs whose sheets give no dates: "
-                    + "; ".join(escape(p) for p in undated.program) + ".</p>")
+        off = self.acts[~charts.on_timeline(self.acts)]
+        if len(off):
+            why = off.end_status.map({"ongoing": "no start date; ongoing"}).fillna("no dates given")
+            out += ("<p>Not on the timeline, for want of dates: "
+                    + "; ".join(f"{escape(p)} ({w})" for p, w in zip(off.program, why)) + ".</p>")
         return out
 
     def donors_section(self) -> str:
@@ -333,7 +338,11 @@ class YearBrief(_Sections):
         t = pd.DataFrame({"Member state": a.country, "Program": a.program, "Pillar": a.pillar,
                           "Dates": [dates_text(r) for _, r in a.iterrows()],
                           "Donors": a.donors.fillna("").str.replace(";", "; ")})
-        return table(t, "programs")
+        note = ""
+        if len(a) > a.program_id.nunique():
+            note = ('<p class="note">A program run in several member states has a row for each; '
+                    'the figures above count it once.</p>')
+        return table(t, "programs") + note
 
     def started_ended(self) -> str:
         out = []

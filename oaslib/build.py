@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import __version__, paths, store
 from .errors import OaslibError, UsageError
-from .render import available_keys, brief_dependencies, brief_stem, render_brief, resolve_key
+from .render import NOTEBOOKS, available_keys, brief_dependencies, brief_stem, render_brief, resolve_key
 
 #: Seconds a notebook cell may run before the brief is reported as failed.
 CELL_TIMEOUT = 600
@@ -160,6 +160,11 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         plan += [(k, key) for key in dict.fromkeys(keys)]
     if not plan:
         raise UsageError("nothing to render: name a member state or year, or use --all")
+    for k in {k for k, _ in plan}:
+        nb = Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[k]
+        if not nb.is_file():
+            raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
+                             "to a checkout with a notebooks/ directory")
     as_of = as_of or date.today().isoformat()
     tables = briefs.load(data_dir)
     code = code_fingerprint()
@@ -230,6 +235,21 @@ def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
         log(f"{stem}: removed (no data any more)")
 
 
+def _headline_text(kind: str, numbers: dict) -> str:
+    """'13 programs · 4 active · 11 donors · 17 MISPA activities' from a manifest headline."""
+    if not numbers:
+        return ""
+    parts = []
+    for k, v in numbers.items():
+        if k == "programs" and v == 0 and kind == "country":
+            parts.append("no program sheets")
+        elif v or k == "programs":
+            one = {"programs": "program", "donors": "donor", "MISPA activities": "MISPA activity",
+                   "member states": "member state"}.get(k, k)
+            parts.append(f"{v} {one if v == 1 else k}")
+    return " · ".join(parts)
+
+
 def index_html(manifest: dict) -> str:
     from .countries import country_name
 
@@ -244,19 +264,25 @@ def index_html(manifest: dict) -> str:
             files = b.get("outputs", {})
             order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
             links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
-            head = ", ".join(f"{escape(str(v))} {escape(k)}" for k, v in (b.get("headline") or {}).items())
+            head = escape(_headline_text(kind, b.get("headline") or {}))
             err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
-            rows.append(f"<tr><td>{escape(name)}</td><td>{links}</td><td>{escape(b['status'])}{err}</td>"
-                        f"<td>{escape(b.get('made_at', '')[:16].replace('T', ' '))}</td><td>{head}</td></tr>")
+            status = escape(b["status"])
+            if b["status"] == "failed":
+                status = f"<strong class='failed'>{status}</strong>"
+            rows.append(f"<tr><td>{escape(name)}</td><td class='nowrap'>{links}</td><td>{status}{err}</td>"
+                        f"<td class='nowrap'>{escape(b.get('made_at', '')[:16].replace('T', ' '))}</td>"
+                        f"<td>{head}</td></tr>")
         if rows:
-            sections.append(f"<h2>{title}</h2><table class='index'><colgroup><col style='width:20%'>"
-                            "<col style='width:22%'><col style='width:14%'><col style='width:16%'><col></colgroup>"
+            sections.append(f"<h2>{title}</h2><table class='index'><colgroup><col style='width:19%'>"
+                            "<col style='width:24%'><col style='width:9%'><col style='width:18%'><col></colgroup>"
                             f"<thead><tr><th>{label}</th><th>Files</th><th>Status</th><th>Made (UTC)</th>"
                             f"<th>Headline</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    n = len(manifest.get("briefs", {}))
+    briefs = manifest.get("briefs", {}).values()
+    n, failed = len(briefs), sum(1 for b in briefs if b.get("status") == "failed")
+    summary = f"{n} briefs" + (f", <strong class='failed'>{failed} failed</strong>" if failed else "")
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'><title>OAS security briefs</title>"
             f"<style>{css}</style></head><body><header class='brief'><p class='kicker'>OAS Secretariat for "
-            f"Multidimensional Security</p><h1>Briefs</h1><p class='meta'>{n} briefs made by oaslib "
+            f"Multidimensional Security</p><h1>Briefs</h1><p class='meta'>{summary} made by oaslib "
             f"{escape(str(manifest.get('oaslib_version', __version__)))}; each links to its HTML, PDF, data "
             "(CSV) and executed notebook.</p></header>" + "".join(sections) + "</body></html>")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from datetime import date
 
 import pandas as pd
@@ -11,13 +12,39 @@ def _plt():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.fonttype": "none"})
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8.5, "svg.fonttype": "none"})
     return plt
+
+
+# Charts are drawn at the width of the page's text column (A4 less margins),
+# labels included, so that 8.5 pt in the figure prints as 8.5 pt on the page
+# and every chart of a brief has the same type size.
+WIDTH_IN = 6.8
+
+
+def _label(text: str, width: int = 34, lines: int = 2) -> str:
+    """A long category label wrapped over at most `lines` lines, cut with an
+    ellipsis beyond, so the full name shows instead of a stub."""
+    wrapped = textwrap.wrap(str(text), width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def _figure(n_rows: int, label_lines: int = 0):
+    plt = _plt()
+    return plt.subplots(figsize=(WIDTH_IN, 0.3 * n_rows + 0.12 * label_lines + 0.7), layout="constrained")
+
+
+def on_timeline(acts: pd.DataFrame) -> pd.Series:
+    """Which programs the timeline can draw: those with a start or an end date."""
+    return acts.start_date.notna() | acts.end_date.notna()
 
 
 def _svg(fig) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    fig.savefig(buf, format="svg")
     _plt().close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg"):]
@@ -40,19 +67,16 @@ def timeline(acts: pd.DataFrame, as_of: date) -> str | None:
     as-of date is a vertical line. Undated programs are listed apart by the
     brief, not drawn."""
     rows = []
-    for _, r in acts.iterrows():
+    for _, r in acts[on_timeline(acts)].iterrows():
         start, end = _to_date(r["start_date"]), _to_date(r["end_date"], end=True)
-        if start is None and end is None:
-            continue
-        rows.append((r["program"], start, end, r["end_status"]))
+        rows.append((_label(r["program"], 40), start, end, r["end_status"]))
     if not rows:
         return None
-    plt = _plt()
     import matplotlib.dates as mdates
     lo = min(d for _, s, e, _ in rows for d in (s, e) if d)
     hi = max([d for _, s, e, _ in rows for d in (s, e) if d] + [as_of])
     hi = date(hi.year + 1, 1, 1)
-    fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(rows) + 0.8))
+    fig, ax = _figure(len(rows), sum(label.count("\n") for label, *_ in rows))
     for y, (label, s, e, status) in enumerate(rows):
         left = s or lo
         right = e or hi
@@ -62,15 +86,15 @@ def timeline(acts: pd.DataFrame, as_of: date) -> str | None:
         if not e:
             ax.annotate("ongoing" if status == "ongoing" else "no end date", (mdates.date2num(hi), y),
                         xytext=(-3, 0), textcoords="offset points", ha="right", va="center",
-                        fontsize=6.5, color="white")
+                        fontsize=7, color="white")
         if not s:
             ax.annotate("start not given", (mdates.date2num(lo), y), xytext=(3, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=6.5, color="white")
+                        textcoords="offset points", ha="left", va="center", fontsize=7, color="white")
     ax.axvline(mdates.date2num(as_of), color="#c0392b", lw=1.2)
-    ax.annotate(f"as of {as_of.isoformat()}", (mdates.date2num(as_of), len(rows) - 0.4),
-                xytext=(3, 0), textcoords="offset points", color="#c0392b", fontsize=7)
+    ax.annotate(f"as of {as_of.isoformat()}", (mdates.date2num(as_of), 1.0), xycoords=ax.get_xaxis_transform(),
+                xytext=(-2, 2), textcoords="offset points", ha="right", va="bottom", color="#c0392b", fontsize=7.5)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([(l if len(l) <= 48 else l[:46] + "…") for l, *_ in rows])
+    ax.set_yticklabels([label for label, *_ in rows])
     ax.invert_yaxis()
     ax.xaxis_date()
     ax.set_xlim(mdates.date2num(date(lo.year, 1, 1)), mdates.date2num(hi))
@@ -84,11 +108,11 @@ def bars(counts: pd.Series, xlabel: str) -> str | None:
     """Horizontal bars of a count per category."""
     if counts.empty:
         return None
-    plt = _plt()
     counts = counts.sort_values()
-    fig, ax = plt.subplots(figsize=(6.0, 0.3 * len(counts) + 0.6))
-    ax.barh([(str(i) if len(str(i)) <= 45 else str(i)[:43] + "…") for i in counts.index],
-            counts.values, color="#1f4e79", height=0.6)
+    labels = [_label(i, 40) for i in counts.index]
+    fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels))
+    ax.barh(range(len(labels)), counts.values, color="#1f4e79", height=0.6)
+    ax.set_yticks(range(len(labels)), labels)
     for y, v in enumerate(counts.values):
         ax.annotate(str(int(v)), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
     ax.set_xlabel(xlabel)

@@ -66,17 +66,23 @@ def _cmd_build(args) -> int:
     return max(code, 1 if result.unreadable else 0)
 
 
+BRIEF_EXITS = ("exit codes: 0 every brief made or up to date; 1 some brief failed (all others were still made; "
+               "see reports/manifest.json); 2 usage error or another run holds the output directory")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="oaslib", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"oaslib {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    c = sub.add_parser("clean", help="read data/raw and write the tidy tables to data/clean")
+    c = sub.add_parser("clean", help="read data/raw and write the tidy tables to data/clean",
+                       epilog="exit codes: 0 every document read; 1 some document could not be read "
+                              "(it is a row of the quality table; everything else is written); 2 usage error")
     c.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
     c.add_argument("--out", default="data/clean", help="output directory (default: data/clean)")
     c.set_defaults(func=_cmd_clean)
 
-    r = sub.add_parser("report", help="render country or year briefs (HTML, PDF, CSV)")
+    r = sub.add_parser("report", help="render country or year briefs (HTML, PDF, CSV)", epilog=BRIEF_EXITS)
     r.add_argument("kind", choices=["country", "year"])
     r.add_argument("names", nargs="*", help="member states (name, variant or ISO3) or years")
     r.add_argument("--all", action="store_true", help="every member state / year with data")
@@ -91,13 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT})")
     r.set_defaults(func=_cmd_report)
 
-    b = sub.add_parser("build", help="clean, then every country and year brief, then the index")
-    b.add_argument("--raw", default="data/raw")
-    b.add_argument("--data", default="data/clean")
-    b.add_argument("--out", default="reports")
-    b.add_argument("--jobs", type=int, default=None)
-    b.add_argument("--force", action="store_true")
-    b.add_argument("--timeout", type=float, default=CELL_TIMEOUT)
+    b = sub.add_parser("build", help="clean, then every country and year brief, then the index",
+                       epilog=BRIEF_EXITS)
+    b.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
+    b.add_argument("--data", default="data/clean", help="where the clean tables go (default: data/clean)")
+    b.add_argument("--out", default="reports", help="where the briefs, index and manifest go (default: reports)")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
+    b.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
+                   help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT:g})")
     b.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/schema.py")

@@ -133,3 +133,19 @@ def test_notebooks_committed_thin_and_without_outputs(nb):
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     assert not any(re.search(r"^\s*(def|class)\s", "".join(c["source"]), re.M) for c in code)
     assert "parameters" in code[0]["metadata"].get("tags", [])
+
+
+def test_report_runs_from_any_directory(bundled_clean, tmp_path):
+    """A cron job's working directory is not the checkout: the CLI finds the
+    briefs' notebooks shipped inside the package."""
+    import subprocess
+    import sys
+
+    elsewhere = tmp_path / "cron-cwd"
+    elsewhere.mkdir()
+    done = subprocess.run([sys.executable, "-m", "oaslib", "report", "year", "2011", "--format", "html",
+                           "--data", str(bundled_clean), "--out", str(tmp_path / "out")],
+                          cwd=elsewhere, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2011" in (tmp_path / "out" / "year-2011.html").read_text(encoding="utf-8")
+    assert not list(elsewhere.iterdir())
