@@ -66,6 +66,7 @@ def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     result = CleanResult(out_dir)
     quality: list[dict] = []
     sheet_docs, mispa_frames = [], []
+    mispa_seen: dict[str, str] = {}  # text hash -> first file with that report
     for path in sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".")):
         if path.is_dir():
             continue
@@ -89,6 +90,15 @@ def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
             sheet_docs.append((doc.source_file, split_sheets(doc.lines)))
         elif kind == "mispa":
             from .mispa import parse_mispa
+            text_hash = hashlib.sha256("\n".join(l.strip() for l in doc.lines).encode()).hexdigest()
+            if text_hash in mispa_seen:
+                # The same report saved twice (a copy, another file name, other line
+                # endings) would count every activity twice: keep the first.
+                entry["kind"] = "duplicate"
+                quality.append(_q(path.name, field="file", problem="duplicate document",
+                                  text=f"same text as {mispa_seen[text_hash]}; not read again"))
+                continue
+            mispa_seen[text_hash] = path.name
             acts, themes, qrows = parse_mispa(doc.lines, doc.source_file)
             mispa_frames.append((acts, themes))
             quality += qrows

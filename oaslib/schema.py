@@ -157,7 +157,7 @@ MISPA_THEMES = Table(
         C("source_file", "str", "File name in data/raw.", False),
         C("line", "int", "Line of the raw file.", False),
     ),
-    primary_key=("pillar_no", "theme_no"),
+    primary_key=("source_file", "pillar_no", "theme_no"),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in

@@ -94,3 +94,26 @@ def test_paragraph_year(text, year):
 def test_garbage_gives_quality_rows_not_errors():
     acts, themes, quality = parse_mispa(["APPENDIX I", "nothing here", "\x00\x01"], "g.txt")
     assert {q["problem"] for q in quality} >= {"no MISPA pillars found in the questionnaire"}
+
+
+def test_the_same_report_saved_twice_is_read_once(raw_copy, tmp_path):
+    from oaslib.clean import clean
+
+    one = clean(raw_copy, tmp_path / "one").tables
+    text = (raw_copy / MISPA).read_text(encoding="utf-8")
+    (raw_copy / "mispa copy (1).txt").write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    two = clean(raw_copy, tmp_path / "two").tables
+    pd.testing.assert_frame_equal(one["mispa_activities"], two["mispa_activities"])
+    dup = two["quality"][two["quality"].problem == "duplicate document"]
+    assert dup.source_file.tolist() == ["mispa copy (1).txt"] and MISPA in dup.text.iloc[0]
+
+
+def test_two_different_reports_keep_their_own_themes(raw_copy, tmp_path):
+    from oaslib.clean import clean
+
+    text = (raw_copy / MISPA).read_text(encoding="utf-8")
+    (raw_copy / "mispa_v.txt").write_text(text.replace("MISPA-IV", "MISPA-V"), encoding="utf-8")
+    tables = clean(raw_copy, tmp_path / "out").tables
+    themes = tables["mispa_themes"]
+    assert themes.groupby("source_file").size().to_dict() == {MISPA: 22, "mispa_v.txt": 22}
+    assert tables["mispa_activities"].source_file.value_counts().to_dict() == {MISPA: 63, "mispa_v.txt": 63}
