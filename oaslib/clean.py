@@ -8,7 +8,9 @@ link sheets into programs -> declared tables (``schema``) -> atomic writes
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -65,51 +67,33 @@ def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
         raise StoreError("raw directory does not exist", file=str(raw_dir))
     result = CleanResult(out_dir)
     quality: list[dict] = []
-    sheet_docs, mispa_frames = [], []
+    doc_records, mispa_frames = [], []
     mispa_seen: dict[str, str] = {}  # text hash -> first file with that report
-    for path in sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".")):
-        if path.is_dir():
-            continue
-        entry = {"file": path.name, "sha256": store.file_sha256(path), "kind": "skipped"}
-        result.files.append(entry)
-        if not is_document(path):
-            quality.append(_q(path.name, problem="skipped file: not a .txt or .pdf document"))
-            continue
-        try:
-            doc = read_document(path)
-        except ReadError as e:
-            entry["kind"] = "unreadable"
-            result.unreadable.append(str(e))
-            quality.append(_q(path.name, field="file", problem=e.problem, text=e.text))
-            continue
-        for line, problem, text in doc.notes:
-            quality.append(_q(path.name, line=line, field="file", problem=problem, text=text))
-        kind = document_kind(doc.lines)
-        entry["kind"] = kind
-        if kind == "sheets":
-            sheet_docs.append((doc.source_file, split_sheets(doc.lines)))
-        elif kind == "mispa":
-            from .mispa import parse_mispa
-            text_hash = hashlib.sha256("\n".join(l.strip() for l in doc.lines).encode()).hexdigest()
-            if text_hash in mispa_seen:
+    paths = sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+    for d in _map_documents(paths):
+        result.files.append(d.entry)
+        quality += d.quality
+        if d.unreadable:
+            result.unreadable.append(d.unreadable)
+        if d.sheets is not None:
+            doc_records.append(d.sheets)
+        elif d.mispa is not None:
+            if d.text_hash in mispa_seen:
                 # The same report saved twice (a copy, another file name, other line
                 # endings) would count every activity twice: keep the first.
-                entry["kind"] = "duplicate"
-                quality.append(_q(path.name, field="file", problem="duplicate document",
-                                  text=f"same text as {mispa_seen[text_hash]}; not read again"))
+                d.entry["kind"] = "duplicate"
+                quality.append(_q(d.entry["file"], field="file", problem="duplicate document",
+                                  text=f"same text as {mispa_seen[d.text_hash]}; not read again"))
                 continue
-            mispa_seen[text_hash] = path.name
-            acts, themes, qrows = parse_mispa(doc.lines, doc.source_file)
+            mispa_seen[d.text_hash] = d.entry["file"]
+            from .mispa import parse_mispa
+            acts, themes, qrows = parse_mispa(*d.mispa)
             mispa_frames.append((acts, themes))
             quality += qrows
-        else:
-            quality.append(_q(path.name, field="file",
-                              problem="skipped file: neither program sheets nor a MISPA report",
-                              text=next((l for l in doc.lines if l.strip()), "")))
     if not result.files:
         quality.append(_q(raw_dir.name, field="file", problem="no documents in the raw directory"))
 
-    activities, donors, sheet_quality = build_activities(sheet_docs)
+    activities, donors, sheet_quality = link_documents(doc_records)
     quality += sheet_quality
     tables = {
         "activities": activities,
@@ -128,6 +112,65 @@ def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     })
     result.tables = written
     return result
+
+
+@dataclass
+class _Document:
+    """What one raw file gives, read on its own (in a worker process when
+    there are many files): no state is shared between documents here."""
+    entry: dict
+    quality: list = field(default_factory=list)
+    unreadable: str | None = None
+    sheets: tuple | None = None        # (records, quality) of a program-sheet document
+    mispa: tuple | None = None         # (lines, file name) of a MISPA report, parsed once per text
+    text_hash: str | None = None
+
+
+def read_one(path: Path) -> _Document:
+    """Read, classify and parse one raw file."""
+    d = _Document({"file": path.name, "sha256": store.file_sha256(path), "kind": "skipped"})
+    if not is_document(path):
+        d.quality.append(_q(path.name, problem="skipped file: not a .txt or .pdf document"))
+        return d
+    try:
+        doc = read_document(path)
+    except ReadError as e:
+        d.entry["kind"] = "unreadable"
+        d.unreadable = str(e)
+        d.quality.append(_q(path.name, field="file", problem=e.problem, text=e.text))
+        return d
+    for line, problem, text in doc.notes:
+        d.quality.append(_q(path.name, line=line, field="file", problem=problem, text=text))
+    d.entry["kind"] = kind = document_kind(doc.lines)
+    if kind == "sheets":
+        d.sheets = document_records(doc.source_file, split_sheets(doc.lines))
+    elif kind == "mispa":
+        d.text_hash = hashlib.sha256("\n".join(l.strip() for l in doc.lines).encode()).hexdigest()
+        d.mispa = (doc.lines, doc.source_file)
+    else:
+        d.quality.append(_q(path.name, field="file",
+                            problem="skipped file: neither program sheets nor a MISPA report",
+                            text=next((l for l in doc.lines if l.strip()), "")))
+    return d
+
+
+#: Below this many files the documents are read in this process: starting
+#: workers costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def _map_documents(paths: list[Path]):
+    """read_one over the files, in order; across the cores for a large folder."""
+    jobs = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or jobs < 2:
+        yield from map(read_one, paths)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+        yield from pool.map(read_one, paths, chunksize=max(1, len(paths) // (jobs * 8)))
 
 
 def _concat(frames, name):
@@ -199,24 +242,38 @@ def _value_text(v) -> str | None:
 
 
 def build_activities(sheet_docs: list[tuple[str, list[RawSheet]]]):
+    """activities, donors and quality rows from (file name, raw sheets) pairs."""
+    return link_documents([document_records(f, sheets) for f, sheets in sheet_docs])
+
+
+def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list[dict], list[dict]]:
+    """The rows of one document's sheets, with the member state the document
+    is about, and that document's quality rows; nothing across documents."""
+    quality: list[dict] = []
+    recs = [_record(source_file, s, quality) for s in raw_sheets]
+    evidence = [" ".join(filter(None, (r["name"], r["beneficiaries"], r["objectives"],
+                                       r["results"], r["summary"]))) for r in recs]
+    iso3, scores = infer_country(evidence)
+    if iso3 is None:
+        quality.append(_q(source_file, field="country",
+                          problem="unknown country: no member state named in the document"))
+        return [], quality
+    top = sorted(scores.values(), reverse=True)
+    if len(top) > 1 and top[1] > 0.8 * top[0]:
+        quality.append(_q(source_file, field="country", problem="country uncertain",
+                          text="; ".join(f"{country_name(k)} {v:.1f}" for k, v in
+                                         sorted(scores.items(), key=lambda kv: -kv[1])[:3])))
+    for r in recs:
+        r["iso3"], r["country"] = iso3, country_name(iso3)
+    return recs, quality
+
+
+def link_documents(docs: list[tuple[list[dict], list[dict]]]):
+    """Programs, ids and duplicates across every document's rows."""
     records, donor_rows, quality = [], [], []
-    for source_file, raw_sheets in sheet_docs:
-        recs = [_record(source_file, s, quality) for s in raw_sheets]
-        evidence = [" ".join(filter(None, (r["name"], r["beneficiaries"], r["objectives"],
-                                           r["results"], r["summary"]))) for r in recs]
-        iso3, scores = infer_country(evidence)
-        if iso3 is None:
-            quality.append(_q(source_file, field="country",
-                              problem="unknown country: no member state named in the document"))
-            continue
-        top = sorted(scores.values(), reverse=True)
-        if len(top) > 1 and top[1] > 0.8 * top[0]:
-            quality.append(_q(source_file, field="country", problem="country uncertain",
-                              text="; ".join(f"{country_name(k)} {v:.1f}" for k, v in
-                                             sorted(scores.items(), key=lambda kv: -kv[1])[:3])))
-        for r in recs:
-            r["iso3"], r["country"] = iso3, country_name(iso3)
+    for recs, q in docs:
         records += recs
+        quality += q
 
     # programs across all documents
     cluster = programs.link_programs(records)

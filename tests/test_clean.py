@@ -287,3 +287,19 @@ def test_any_member_state_swapped_in(iso3):
     text = CORPUS.replace("Panamanian", name).replace("Panama", name)
     acts = build_activities([("f.txt", _sheets(text))])[0]
     assert set(acts["iso3"]) == {iso3}
+
+
+def test_reading_in_worker_processes_gives_the_same_tables(raw_copy, tmp_path, monkeypatch):
+    import oaslib.clean as job
+
+    originals = sorted(raw_copy.glob("*.txt"))
+    for i in range(3):  # three more copies of every document
+        for f in originals:
+            (raw_copy / f"{f.stem}_copy{i}.txt").write_bytes(f.read_bytes())
+    serial = clean(raw_copy, tmp_path / "serial").tables
+    monkeypatch.setattr(job, "PARALLEL_FROM", 2)
+    parallel = clean(raw_copy, tmp_path / "parallel").tables
+    assert serial.keys() == parallel.keys()
+    for name in serial:
+        pd.testing.assert_frame_equal(serial[name], parallel[name], obj=name)
+    assert (parallel["quality"].problem == "duplicate document").sum() == 3
