@@ -160,16 +160,22 @@ PARALLEL_FROM = 64
 
 
 def _map_documents(paths: list[Path]):
-    """read_one over the files, in order; across the cores for a large folder."""
+    """read_one over the files, in order; across the cores for a large folder.
+
+    Workers are forked, which needs no importable ``__main__`` and costs
+    nothing to start; forking a process that runs threads (a Jupyter kernel
+    does) can deadlock, so there, and off Linux, the files are read here."""
+    import threading
+
     jobs = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or jobs < 2:
+    if (len(paths) < PARALLEL_FROM or jobs < 2 or sys.platform != "linux"
+            or threading.active_count() > 1):
         yield from map(read_one, paths)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(read_one, paths, chunksize=max(1, len(paths) // (jobs * 8)))
 
 

@@ -296,7 +296,10 @@ def test_reading_in_worker_processes_gives_the_same_tables(raw_copy, tmp_path, m
     for i in range(3):  # three more copies of every document
         for f in originals:
             (raw_copy / f"{f.stem}_copy{i}.txt").write_bytes(f.read_bytes())
+    import threading
+
     serial = clean(raw_copy, tmp_path / "serial").tables
+    assert threading.active_count() == 1, "workers are only forked from a single-threaded process"
     monkeypatch.setattr(job, "PARALLEL_FROM", 2)
     parallel = clean(raw_copy, tmp_path / "parallel").tables
     assert serial.keys() == parallel.keys()
