@@ -187,6 +187,8 @@ class CountryBrief(_Sections):
         return out
 
     def donors_section(self) -> str:
+        if self.acts.empty:
+            return ""
         if self.donors.empty:
             return '<p class="note">No sheet names a donor.</p>'
         d = (self.donors.merge(self.acts[["activity_id", "program_id"]], on="activity_id")

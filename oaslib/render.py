@@ -152,11 +152,48 @@ def export_html(ipynb: Path, title: str) -> str:
     for cell in nb.cells:  # warnings on stderr are for the log, not the reader
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    drop_empty_sections(nb)
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
     return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body)
+
+
+def _shows_something(cell) -> bool:
+    for o in cell.get("outputs", []):
+        if o.output_type == "stream" and o.get("text", "").strip():
+            return True
+        if o.output_type == "error":
+            return True
+        for mime, value in o.get("data", {}).items():
+            if mime != "text/plain" and str(value).strip():
+                return True
+    return False
+
+
+def drop_empty_sections(nb) -> None:
+    """Leave out a section that has nothing to show: a markdown cell opening
+    with a heading, and the code cells after it, when none of those code
+    cells displayed anything (a member state with no program sheets has no
+    timeline, pillars or profiles). Prose-only sections stay."""
+    cells, keep, i = nb.cells, [], 0
+    while i < len(cells):
+        c = cells[i]
+        if c.cell_type == "markdown" and c.source.lstrip().startswith("#"):
+            j = i + 1
+            while j < len(cells) and cells[j].cell_type == "code":
+                j += 1
+            code = cells[i + 1:j]
+            if code and not any(_shows_something(x) for x in code):
+                i = j
+                continue
+            keep += cells[i:j]
+            i = j
+            continue
+        keep.append(c)
+        i += 1
+    nb.cells = keep
 
 
 def html_to_pdf(html: str, title: str) -> bytes:

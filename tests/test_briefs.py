@@ -137,15 +137,20 @@ def test_notebooks_committed_thin_and_without_outputs(nb):
 
 def test_report_runs_from_any_directory(bundled_clean, tmp_path):
     """A cron job's working directory is not the checkout: the CLI finds the
-    briefs' notebooks shipped inside the package."""
+    briefs' notebooks shipped inside the package. Argentina has no program
+    sheet, only MISPA activities: its brief has no empty sections."""
     import subprocess
     import sys
 
     elsewhere = tmp_path / "cron-cwd"
     elsewhere.mkdir()
-    done = subprocess.run([sys.executable, "-m", "oaslib", "report", "year", "2011", "--format", "html",
+    done = subprocess.run([sys.executable, "-m", "oaslib", "report", "country", "Argentina", "--format", "html",
                            "--data", str(bundled_clean), "--out", str(tmp_path / "out")],
                           cwd=elsewhere, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "2011" in (tmp_path / "out" / "year-2011.html").read_text(encoding="utf-8")
+    html = (tmp_path / "out" / "country-ARG.html").read_text(encoding="utf-8")
+    assert "The program sheets hold no program for Argentina" in html
+    assert "MISPA activities that involved the member state" in html and "Expert Group on Maritime" in html
+    for empty in ("Timeline", "Who funds the programs", "OAS pillars", "Program profiles"):
+        assert f">{empty}<" not in html
     assert not list(elsewhere.iterdir())
