@@ -172,7 +172,8 @@ class CountryBrief(_Sections):
             ("dates not given", int((s == "dates not given").sum())),
             ("donors", self.donors.donor.nunique()),
         ]
-        return figures([(label, n) for label, n in cards if n or label != "not started yet"])
+        return ("<p>Programs counted once however many sheets describe them; the status is taken on the "
+                "as-of date.</p>" + figures([(label, n) for label, n in cards if n or label != "not started yet"]))
 
     def timeline(self) -> str:
         if self.acts.empty:
