@@ -28,7 +28,8 @@ from pathlib import Path
 
 from . import __version__, paths, store
 from .errors import OaslibError, UsageError
-from .render import NOTEBOOKS, available_keys, brief_dependencies, brief_stem, render_brief, resolve_key
+from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
+                     resolve_key)
 
 #: Seconds a notebook cell may run before the brief is reported as failed.
 CELL_TIMEOUT = 600
@@ -161,7 +162,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     if not plan:
         raise UsageError("nothing to render: name a member state or year, or use --all")
     for k in {k for k, _ in plan}:
-        nb = Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[k]
+        nb = notebook_path(k, notebook)
         if not nb.is_file():
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
                              "to a checkout with a notebooks/ directory")
@@ -236,7 +237,7 @@ def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
 
 
 def _headline_text(kind: str, numbers: dict) -> str:
-    """'13 programs · 4 active · 11 donors · 17 MISPA activities' from a manifest headline."""
+    """'13 programs · 11 donors · 17 MISPA activities' from a manifest headline."""
     if not numbers:
         return ""
     parts = []

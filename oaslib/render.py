@@ -15,6 +15,11 @@ from .errors import OaslibError, RenderError, UsageError
 NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 
 
+def notebook_path(kind: str, notebook=None) -> Path:
+    """The notebook a brief of ``kind`` runs: ``notebook`` when given, else the kit's own."""
+    return Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[kind]
+
+
 def brief_stem(kind: str, key: str) -> str:
     return f"{kind}-{key}"
 
@@ -62,7 +67,7 @@ def resolve_key(kind: str, text: str, data_dir: Path) -> str:
 
 
 def brief_dependencies(kind: str) -> list[Path]:
-    return [paths.notebooks_dir() / NOTEBOOKS[kind], paths.TEMPLATES / "brief.css",
+    return [notebook_path(kind), paths.TEMPLATES / "brief.css",
             paths.TEMPLATES / "page.html.j2"]
 
 
@@ -79,7 +84,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
 
     out_dir, data_dir = Path(out_dir), Path(data_dir).resolve()
     stem = brief_stem(kind, key)
-    nb_in = Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[kind]
+    nb_in = notebook_path(kind, notebook)
     params = ({"country": key, "as_of": (as_of or date.today()).isoformat(), "data_dir": str(data_dir)}
               if kind == "country" else {"year": int(key), "data_dir": str(data_dir)})
     out = {"ipynb": out_dir / f"{stem}.ipynb"}
@@ -161,14 +166,15 @@ def export_html(ipynb: Path, title: str) -> str:
 
 
 def _shows_something(cell) -> bool:
+    """Whether a code cell's outputs put anything on the page (``display(HTML(""))``
+    leaves only its text/plain repr, which the page does not show)."""
     for o in cell.get("outputs", []):
-        if o.output_type == "stream" and o.get("text", "").strip():
+        if o.output_type == "error" or (o.output_type == "stream" and o.get("text", "").strip()):
             return True
-        if o.output_type == "error":
+        data = o.get("data", {})
+        shown = {m: v for m, v in data.items() if m != "text/plain"} or data
+        if any(str(v).strip() for v in shown.values()):
             return True
-        for mime, value in o.get("data", {}).items():
-            if mime != "text/plain" and str(value).strip():
-                return True
     return False
 
 
@@ -179,20 +185,15 @@ def drop_empty_sections(nb) -> None:
     timeline, pillars or profiles). Prose-only sections stay."""
     cells, keep, i = nb.cells, [], 0
     while i < len(cells):
-        c = cells[i]
-        if c.cell_type == "markdown" and c.source.lstrip().startswith("#"):
-            j = i + 1
-            while j < len(cells) and cells[j].cell_type == "code":
-                j += 1
-            code = cells[i + 1:j]
-            if code and not any(_shows_something(x) for x in code):
-                i = j
-                continue
+        j = i + 1
+        while j < len(cells) and cells[j].cell_type == "code":
+            j += 1
+        heading, code = cells[i], cells[i + 1:j]
+        empty = (heading.cell_type == "markdown" and heading.source.lstrip().startswith("#")
+                 and code and not any(map(_shows_something, code)))
+        if not empty:
             keep += cells[i:j]
-            i = j
-            continue
-        keep.append(c)
-        i += 1
+        i = j
     nb.cells = keep
 
 
