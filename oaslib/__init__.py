@@ -16,15 +16,16 @@ from .errors import OaslibError  # noqa: E402
 
 
 def _load(name: str, data_dir=None, raw_dir=None):
-    from . import clean, paths, store
+    from . import paths
+    from .clean import ensure_clean, store
     data_dir = Path(data_dir) if data_dir is not None else paths.clean_dir()
     raw_dir = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
-    clean.ensure_clean(raw_dir, data_dir)
+    ensure_clean(raw_dir, data_dir)
     return store.read_table(name, data_dir)
 
 
 def load_activities(data_dir=None, raw_dir=None):
-    """One row per program sheet (see ``oaslib.schema.ACTIVITIES``)."""
+    """One row per program sheet (see ``oaslib.clean.schema.ACTIVITIES``)."""
     return _load("activities", data_dir, raw_dir)
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import CELL_TIMEOUT
+from .briefs.batch import CELL_TIMEOUT
 from .errors import OaslibError, UsageError
 
 
@@ -27,8 +27,8 @@ def _cmd_clean(args) -> int:
 
 
 def _cmd_dictionary(args) -> int:
-    from .schema import data_dictionary
-    from .store import write_text
+    from .clean.schema import data_dictionary
+    from .clean.store import write_text
     if args.out == "-":
         sys.stdout.write(data_dictionary())
     else:
@@ -45,7 +45,7 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _cmd_report(args) -> int:
-    from .build import run_reports
+    from .briefs.batch import run_reports
     from .clean import ensure_clean
     if not args.names and not args.all:
         raise UsageError(f"name at least one {args.kind} or use --all")
@@ -56,7 +56,7 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .build import run_reports
+    from .briefs.batch import run_reports
     from .clean import clean
     data = Path(args.data)
     result = clean(Path(args.raw), data)

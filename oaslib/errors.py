@@ -34,7 +34,7 @@ class ReadError(OaslibError):
 
 
 class SchemaError(OaslibError):
-    """A table does not match its declaration in ``oaslib.schema``."""
+    """A table does not match its declaration in ``oaslib.clean.schema``."""
 
 
 class StoreError(OaslibError):

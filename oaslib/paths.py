@@ -11,7 +11,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
-TEMPLATES = PACKAGE_DIR / "templates"
+TEMPLATES = PACKAGE_DIR / "briefs" / "templates"
 
 
 def home() -> Path:
@@ -36,4 +36,4 @@ def notebooks_dir() -> Path:
     local = home() / "notebooks"
     if (local / "country_brief.ipynb").exists():
         return local
-    return PACKAGE_DIR / "notebooks"
+    return PACKAGE_DIR / "briefs" / "notebooks"

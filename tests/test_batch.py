@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oaslib.build import run_reports
+from oaslib.briefs.batch import run_reports
 from oaslib.clean import clean
 from oaslib.cli import main
 

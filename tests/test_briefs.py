@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from oaslib.cli import main
 from oaslib.clean import clean
 from oaslib.errors import UsageError
-from oaslib.render import resolve_key
+from oaslib.briefs.render import resolve_key
 
 from .conftest import RAW
 from .test_sheets import SHEET
@@ -97,7 +97,7 @@ def test_rerun_with_nothing_changed_makes_nothing(rendered, capsys):
 
 
 def test_failing_brief_is_isolated(rendered, tmp_path, capsys):
-    from oaslib.build import run_reports
+    from oaslib.briefs.batch import run_reports
     nb = json.loads((ROOT / "notebooks" / "year_brief.ipynb").read_text())
     nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
                         "source": "if year == 2016:\n    raise ValueError('broken on purpose')"})

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import oaslib
-from oaslib.clean import build_activities, clean
+from oaslib.clean import clean
+from oaslib.clean.activities import build_activities
 from oaslib.cli import main
 from oaslib.errors import OaslibError
-from oaslib.schema import TABLES
-from oaslib.sheets import split_sheets
+from oaslib.clean.schema import TABLES
+from oaslib.clean.sheets import split_sheets
 
 from .conftest import RAW
 from .test_sheets import SHEET
@@ -67,8 +68,7 @@ def test_quality_table_names_place_and_text(bundled_clean):
 
 
 def test_manifest_and_both_formats(bundled_clean):
-    m = oaslib.store.read_manifest(bundled_clean) if hasattr(oaslib, "store") else None
-    from oaslib.store import read_manifest
+    from oaslib.clean.store import read_manifest
     m = read_manifest(bundled_clean)
     files = {f["file"]: f for f in m["inputs"]}
     assert files[PANAMA]["sha256"] == hashlib.sha256((RAW / PANAMA).read_bytes()).hexdigest()
@@ -198,7 +198,7 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_no_half_written_output_when_validation_fails(tmp_path, monkeypatch):
-    from oaslib import store
+    from oaslib.clean import store
     clean(RAW, tmp_path)
     before = (tmp_path / "activities.csv").read_bytes()
     monkeypatch.setattr(store, "validate", lambda df, t: (_ for _ in ()).throw(OaslibError("boom")))
@@ -282,7 +282,7 @@ def test_rewritten_with_another_countrys_names_is_assigned_that_country(iso3, na
 @settings(max_examples=10, deadline=None)
 @given(st.sampled_from(["PER", "JAM", "CHL", "ARG", "BRB", "GUY", "HTI", "KNA", "VCT", "TTO", "URY"]))
 def test_any_member_state_swapped_in(iso3):
-    from oaslib.countries import country_name
+    from oaslib.clean.countries import country_name
     name = country_name(iso3)
     text = CORPUS.replace("Panamanian", name).replace("Panama", name)
     acts = build_activities([("f.txt", _sheets(text))])[0]
@@ -290,7 +290,7 @@ def test_any_member_state_swapped_in(iso3):
 
 
 def test_reading_in_worker_processes_gives_the_same_tables(raw_copy, tmp_path, monkeypatch):
-    import oaslib.clean as job
+    import oaslib.clean.job as job
 
     originals = sorted(raw_copy.glob("*.txt"))
     for i in range(3):  # three more copies of every document

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from oaslib.mispa import parse_mispa, paragraph_year
+from oaslib.clean.mispa import parse_mispa, paragraph_year
 
 from .conftest import RAW
 

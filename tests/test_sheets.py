@@ -4,8 +4,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from oaslib.clean import build_activities
-from oaslib.sheets import split_sheets
+from oaslib.clean.activities import build_activities
+from oaslib.clean.sheets import split_sheets
 
 # A whole sheet as the text layer of a well-behaved form prints it.
 SHEET = """\

@@ -11,7 +11,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .countries import find_mentions, fold, member_states
-from .refdata import rows, split_list
+from ..refdata import rows, split_list
 
 # ---------------------------------------------------------------- placeholders
 

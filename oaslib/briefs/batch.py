@@ -4,7 +4,7 @@ one fails, and record everything in reports/manifest.json and an index page.
 
 What makes a batch fast (see bench/reports.py for the figures):
 - each worker keeps one Jupyter kernel and resets it between notebooks
-  (``oaslib.kernels``) instead of starting a kernel and importing pandas,
+  (``oaslib.briefs.kernels``) instead of starting a kernel and importing pandas,
   matplotlib and oaslib for every brief;
 - workers are forked after papermill, nbconvert and WeasyPrint are imported,
   so no worker pays for those imports;
@@ -26,8 +26,9 @@ from datetime import date, datetime, timezone
 from html import escape
 from pathlib import Path
 
-from . import __version__, paths, store
-from .errors import OaslibError, UsageError
+from .. import __version__, paths
+from ..clean import store
+from ..errors import OaslibError, UsageError
 from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
                      resolve_key)
 
@@ -151,7 +152,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     """Render briefs; returns the exit code (0 all made or up to date, 1 some
     failed). ``kind`` is 'country', 'year' or 'all' (every brief; briefs whose
     member state or year has no data any more are removed)."""
-    from . import brief as briefs
+    from . import content
 
     out_dir, data_dir = Path(out_dir), Path(data_dir)
     kinds = [kind] if kind != "all" else ["country", "year"]
@@ -167,7 +168,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
                              "to a checkout with a notebooks/ directory")
     as_of = as_of or date.today().isoformat()
-    tables = briefs.load(data_dir)
+    tables = content.load(data_dir)
     code = code_fingerprint()
     with _lock(out_dir):
         _sweep_temporaries(out_dir)
@@ -182,14 +183,14 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
             params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
             entry = {"kind": k, "key": key, "parameters": params}
             try:
-                b = briefs.build(k, key, data_dir, as_of, tables)
+                b = content.make_brief(k, key, data_dir, as_of, tables)
             except OaslibError as e:  # the data of this one brief is unusable
                 results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
                 unplanned += 1
                 log(f"{stem}: failed — {e}")
                 continue
             h = input_hash(k, params, formats, b.fingerprint(), code, notebook)
-            entry.update(input_hash=h, headline=briefs.headline_numbers(b))
+            entry.update(input_hash=h, headline=content.headline_numbers(b))
             prev = results.get(stem) or {}
             done = (prev.get("input_hash") == h and prev.get("status") in ("made", "up to date")
                     and all((out_dir / f).exists() for f in prev.get("outputs", {}).values()))
@@ -252,7 +253,7 @@ def _headline_text(kind: str, numbers: dict) -> str:
 
 
 def index_html(manifest: dict) -> str:
-    from .countries import country_name
+    from ..clean.countries import country_name
 
     css = (paths.TEMPLATES / "brief.css").read_text(encoding="utf-8")
     sections = []

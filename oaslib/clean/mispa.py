@@ -19,8 +19,8 @@ from functools import lru_cache
 import pandas as pd
 
 from .countries import country_name, find_mentions
-from .refdata import rows, split_list
-from .schema import TABLES
+from ..refdata import rows, split_list
+from .schema import TABLES, quality_row
 
 _APPENDIX = re.compile(r"^\s*APPENDIX\s+([IVX]+)\b", re.I)
 _PILLAR = re.compile(r"^\s*Pillar\s+(\d)\s*[:.\-–]\s*(.+?)\s*$")
@@ -107,7 +107,7 @@ def parse_mispa(lines: list[str], source_file: str):
         in_agency_heading = False
         if appendix in ("I", "II", "III"):
             if agency is None:
-                quality.append(_q(source_file, n, "agency", "appendix without a known agency heading", line))
+                quality.append(quality_row(source_file, line=n, field="agency", problem="appendix without a known agency heading", text=line))
                 agency = "?"
             if _heading(line):
                 section, heading_year = line, None
@@ -141,14 +141,9 @@ def parse_mispa(lines: list[str], source_file: str):
                 continue
             pillar = None
     if not acts:
-        quality.append(_q(source_file, None, "file", "no activity paragraphs found in Appendices I–III", None))
+        quality.append(quality_row(source_file, line=None, field="file", problem="no activity paragraphs found in Appendices I–III", text=None))
     if not themes:
-        quality.append(_q(source_file, None, "file", "no MISPA pillars found in the questionnaire", None))
+        quality.append(quality_row(source_file, line=None, field="file", problem="no MISPA pillars found in the questionnaire", text=None))
     a = pd.DataFrame(acts, columns=TABLES["mispa_activities"].column_names)
     t = pd.DataFrame(themes, columns=TABLES["mispa_themes"].column_names)
     return a, t, quality
-
-
-def _q(source_file, line, field, problem, text):
-    return {"source_file": source_file, "line": line, "sheet_no": None, "activity_id": None,
-            "field": field, "problem": problem, "text": text}

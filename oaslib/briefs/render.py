@@ -8,9 +8,10 @@ import difflib
 from datetime import date
 from pathlib import Path
 
-from . import paths, store
-from .countries import resolve
-from .errors import OaslibError, RenderError, UsageError
+from .. import paths
+from ..clean import store
+from ..clean.countries import resolve
+from ..errors import OaslibError, RenderError, UsageError
 
 NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 
@@ -78,7 +79,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     """Render one brief into ``out_dir``; returns the paths written.
 
     ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
-    before each notebook; see ``oaslib.kernels``), which batches use;
+    before each notebook; see ``oaslib.briefs.kernels``), which batches use;
     ``timeout`` bounds each cell in seconds."""
     import papermill as pm
 
@@ -123,8 +124,8 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     if "pdf" in formats:
         out["pdf"] = out_dir / f"{stem}.pdf"
         store.write_bytes(out["pdf"], html_to_pdf(html, _title(kind, key)))
-    from .brief import build
-    b = build(kind, key, data_dir, as_of)
+    from .content import make_brief
+    b = make_brief(kind, key, data_dir, as_of)
     out["csv"] = out_dir / f"{stem}.csv"
     with store.atomic_path(out["csv"]) as tmp:
         b.data().to_csv(tmp, index=False, lineterminator="\n")
@@ -142,7 +143,7 @@ def _keep_for_debugging(tmp: Path, target: Path) -> bool:
 
 def _title(kind, key):
     if kind == "country":
-        from .countries import country_name
+        from ..clean.countries import country_name
         return f"Country brief: {country_name(key)}"
     return f"Year brief: {key}"
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, charts, store
-from .countries import resolve
+from .. import __version__
+from ..clean import store
+from . import charts
+from ..clean.countries import resolve
 
 
 @dataclass
@@ -134,7 +136,7 @@ class CountryBrief(_Sections):
     manifest: dict
 
     @classmethod
-    def build(cls, country: str, as_of, data_dir, tables: Tables | None = None) -> "CountryBrief":
+    def make(cls, country: str, as_of, data_dir, tables: Tables | None = None) -> "CountryBrief":
         """The brief of one member state; ``tables`` (from ``load``) saves
         reading them again when many briefs are built."""
         st = resolve(country)
@@ -304,7 +306,7 @@ class YearBrief(_Sections):
     manifest: dict
 
     @classmethod
-    def build(cls, year: int, data_dir, tables: Tables | None = None) -> "YearBrief":
+    def make(cls, year: int, data_dir, tables: Tables | None = None) -> "YearBrief":
         t = tables or load(data_dir)
         year = int(year)
         a = t.activities[t.activities.duplicate_of.isna()]
@@ -371,11 +373,11 @@ class YearBrief(_Sections):
                           "end_date", "end_status", "donors", "source_file", "sheet_no"]]
 
 
-def build(kind: str, key: str, data_dir, as_of=None, tables: Tables | None = None):
+def make_brief(kind: str, key: str, data_dir, as_of=None, tables: Tables | None = None):
     """The CountryBrief or YearBrief for a batch key ('PAN', '2017')."""
     if kind == "country":
-        return CountryBrief.build(key, as_of, data_dir, tables)
-    return YearBrief.build(int(key), data_dir, tables)
+        return CountryBrief.make(key, as_of, data_dir, tables)
+    return YearBrief.make(int(key), data_dir, tables)
 
 
 def headline_numbers(b) -> dict:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import StoreError
+from ..errors import StoreError
 from .schema import TABLES, validate
 
 

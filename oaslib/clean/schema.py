@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import SchemaError
+from ..errors import SchemaError
 
 # pandas dtypes by the short names used below
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
@@ -162,6 +162,20 @@ MISPA_THEMES = Table(
 
 TABLES: dict[str, Table] = {t.name: t for t in
                             (ACTIVITIES, DONORS, PROGRAMS, QUALITY, MISPA_ACTIVITIES, MISPA_THEMES)}
+
+
+#: A quality row quotes at most this much of the text it is about: a 10 MB
+#: line stored whole makes quality.csv unreadable to Python's csv module.
+QUOTE_CHARS = 200
+
+
+def quality_row(source_file, line=None, sheet_no=None, activity_id=None, field=None, problem="",
+                text=None) -> dict:
+    """One row of the quality table, its quoted text cut to ``QUOTE_CHARS``."""
+    if text is not None and len(text) > QUOTE_CHARS:
+        text = text[:QUOTE_CHARS - 1] + "…"
+    return {"source_file": source_file, "line": line, "sheet_no": sheet_no, "activity_id": activity_id,
+            "field": field, "problem": problem, "text": text}
 
 
 def validate(df: pd.DataFrame, table: Table) -> pd.DataFrame:

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import UsageError
-from .refdata import rows
+from ..errors import UsageError
+from ..refdata import rows
 
 
 @dataclass(frozen=True)

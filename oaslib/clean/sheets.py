@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .countries import fold
 from .normalize import is_date_like, is_url_start, placeholder_field
-from .refdata import rows, split_list
+from ..refdata import rows, split_list
 
 
 @dataclass

@@ -1,0 +1,198 @@
+"""The cleaning job: data/raw -> validated tables in data/clean.
+
+load inputs (``read``) -> split sheets (``sheets``) and report paragraphs
+(``mispa``) -> normalise values and infer each document's member state ->
+link sheets into programs -> declared tables (``schema``) -> atomic writes
+(``store``). Problems go to the quality table; nothing read is dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from . import programs, store
+from ..errors import OaslibError, ReadError, StoreError
+from .read import document_kind, is_document, read_document
+from .activities import build_programs, document_records, link_documents
+from .schema import TABLES, quality_row as _q
+from .sheets import split_sheets
+
+
+@dataclass
+class CleanResult:
+    out_dir: Path
+    files: list[dict] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        acts = self.tables.get("activities", pd.DataFrame())
+        q = self.tables.get("quality", pd.DataFrame())
+        mispa = self.tables.get("mispa_activities", pd.DataFrame())
+        kinds = Counter(f["kind"] for f in self.files)
+        lines = [f"oaslib clean: {len(self.files)} files "
+                 f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}) -> {self.out_dir}"]
+        if len(acts):
+            lines.append(f"  sheets: {len(acts)} ({int(acts['duplicate_of'].notna().sum())} duplicates), "
+                         f"programs: {acts['program_id'].nunique()}, "
+                         f"countries: {', '.join(sorted(acts['country'].unique()))}")
+        if len(mispa):
+            lines.append(f"  MISPA activities: {len(mispa)} "
+                         f"({', '.join(f'{a} {n}' for a, n in mispa['agency'].value_counts().sort_index().items())})")
+        if len(q):
+            lines.append(f"  quality problems: {len(q)}")
+            for problem, n in q["problem"].value_counts().sort_index().items():
+                lines.append(f"    {n:4d}  {problem}")
+        for f in self.unreadable:
+            lines.append(f"  unreadable: {f}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ job
+
+def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
+    """Read every document in ``raw_dir``, write every table to ``out_dir``."""
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        raise StoreError("raw directory does not exist", file=str(raw_dir))
+    result = CleanResult(out_dir)
+    quality: list[dict] = []
+    doc_records, mispa_frames = [], []
+    mispa_seen: dict[str, str] = {}  # text hash -> first file with that report
+    paths = sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+    for d in _map_documents(paths):
+        result.files.append(d.entry)
+        quality += d.quality
+        if d.unreadable:
+            result.unreadable.append(d.unreadable)
+        if d.sheets is not None:
+            doc_records.append(d.sheets)
+        elif d.mispa is not None:
+            if d.text_hash in mispa_seen:
+                # The same report saved twice (a copy, another file name, other line
+                # endings) would count every activity twice: keep the first.
+                d.entry["kind"] = "duplicate"
+                quality.append(_q(d.entry["file"], field="file", problem="duplicate document",
+                                  text=f"same text as {mispa_seen[d.text_hash]}; not read again"))
+                continue
+            mispa_seen[d.text_hash] = d.entry["file"]
+            from .mispa import parse_mispa
+            acts, themes, qrows = parse_mispa(*d.mispa)
+            mispa_frames.append((acts, themes))
+            quality += qrows
+    if not result.files:
+        quality.append(_q(raw_dir.name, field="file", problem="no documents in the raw directory"))
+
+    activities, donors, sheet_quality = link_documents(doc_records)
+    quality += sheet_quality
+    tables = {
+        "activities": activities,
+        "donors": donors,
+        "programs": build_programs(activities, donors),
+        "mispa_activities": _concat([a for a, _ in mispa_frames], "mispa_activities"),
+        "mispa_themes": _concat([t for _, t in mispa_frames], "mispa_themes"),
+        "quality": pd.DataFrame(quality, columns=TABLES["quality"].column_names),
+    }
+    written = {name: store.write_table(df, name, out_dir) for name, df in tables.items()}
+    store.write_manifest(out_dir, {
+        "oaslib_version": __version__,
+        "inputs": result.files,
+        "tables": {k: len(v) for k, v in written.items()},
+        "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    })
+    result.tables = written
+    return result
+
+
+@dataclass
+class _Document:
+    """What one raw file gives, read on its own (in a worker process when
+    there are many files): no state is shared between documents here."""
+    entry: dict
+    quality: list = field(default_factory=list)
+    unreadable: str | None = None
+    sheets: tuple | None = None        # (records, quality) of a program-sheet document
+    mispa: tuple | None = None         # (lines, file name) of a MISPA report, parsed once per text
+    text_hash: str | None = None
+
+
+def read_one(path: Path) -> _Document:
+    """Read, classify and parse one raw file."""
+    d = _Document({"file": path.name, "sha256": store.file_sha256(path), "kind": "skipped"})
+    if not is_document(path):
+        d.quality.append(_q(path.name, problem="skipped file: not a .txt or .pdf document"))
+        return d
+    try:
+        doc = read_document(path)
+    except ReadError as e:
+        d.entry["kind"] = "unreadable"
+        d.unreadable = str(e)
+        d.quality.append(_q(path.name, field="file", problem=e.problem, text=e.text))
+        return d
+    for line, problem, text in doc.notes:
+        d.quality.append(_q(path.name, line=line, field="file", problem=problem, text=text))
+    d.entry["kind"] = kind = document_kind(doc.lines)
+    if kind == "sheets":
+        d.sheets = document_records(doc.source_file, split_sheets(doc.lines))
+    elif kind == "mispa":
+        d.text_hash = hashlib.sha256("\n".join(l.strip() for l in doc.lines).encode()).hexdigest()
+        d.mispa = (doc.lines, doc.source_file)
+    else:
+        d.quality.append(_q(path.name, field="file",
+                            problem="skipped file: neither program sheets nor a MISPA report",
+                            text=next((l for l in doc.lines if l.strip()), "")))
+    return d
+
+
+#: Below this many files the documents are read in this process: starting
+#: workers costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def _map_documents(paths: list[Path]):
+    """read_one over the files, in order; across the cores for a large folder.
+
+    Workers are forked, which needs no importable ``__main__`` and costs
+    nothing to start; forking a process that runs threads (a Jupyter kernel
+    does) can deadlock, so there, and off Linux, the files are read here."""
+    import threading
+
+    jobs = min(os.cpu_count() or 1, 8)
+    if (len(paths) < PARALLEL_FROM or jobs < 2 or sys.platform != "linux"
+            or threading.active_count() > 1):
+        yield from map(read_one, paths)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(read_one, paths, chunksize=max(1, len(paths) // (jobs * 8)))
+
+
+def _concat(frames, name):
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return TABLES[name].empty()
+    return pd.concat(frames, ignore_index=True)
+
+
+def ensure_clean(raw_dir: Path, clean_dir: Path) -> None:
+    """Build ``clean_dir`` when it is missing or older than ``raw_dir``."""
+    manifest = Path(clean_dir) / "manifest.json"
+    if manifest.exists():
+        built = manifest.stat().st_mtime
+        raw = Path(raw_dir)
+        if not raw.is_dir():
+            return
+        newest = max([raw.stat().st_mtime] + [p.stat().st_mtime for p in raw.iterdir()])
+        if newest <= built:
+            return
+    clean(raw_dir, clean_dir)
