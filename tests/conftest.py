@@ -3,6 +3,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run random examples every time and keep no example database:
+# a .hypothesis/ directory carried between CI runs (or left in a checkout)
+# would replay an old failing example first and make a flaky test look
+# deterministic. A failure prints its reproduction blob instead.
+settings.register_profile("oaslib", database=None, print_blob=True)
+settings.load_profile("oaslib")
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
