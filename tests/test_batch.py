@@ -1,14 +1,12 @@
 """Batches of briefs, run for real: incremental rebuilds, kernel reuse,
 progress output, a killed run, overlapping runs."""
-import fcntl
+import contextlib
 import json
 import os
-import pty
 import signal
 import struct
 import subprocess
 import sys
-import termios
 import time
 from pathlib import Path
 
@@ -21,6 +19,10 @@ from oaslib.cli import main
 from .test_sheets import SHEET
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Tests that drive a pseudo-terminal or kill a process group need POSIX;
+#: the rest of the suite must still import and run on Windows.
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pty / process groups")
 
 
 def sheet(country: str, year: int, donor: str = "Canada") -> str:
@@ -92,7 +94,12 @@ def _oaslib(*args):
     return [sys.executable, "-m", "oaslib", *args]
 
 
+@posix_only
 def test_plain_lines_when_not_a_terminal_and_a_bar_on_one(three_states):
+    import fcntl
+    import pty
+    import termios
+
     args = _oaslib("report", "year", "--all", "--format", "html", "--force", "--raw", str(three_states / "raw"),
                    "--data", str(three_states / "clean"), "--out", str(three_states / "out"))
     piped = subprocess.run(args, capture_output=True, text=True, timeout=300)
@@ -118,6 +125,7 @@ def test_plain_lines_when_not_a_terminal_and_a_bar_on_one(three_states):
     assert b"3/3" in seen and b"brief" in seen and b"\r" in seen
 
 
+@posix_only
 def test_a_killed_run_is_completed_by_the_next_one(bundled_clean, tmp_path):
     out = tmp_path / "out"
     args = _oaslib("report", "country", "--all", "--format", "html", "--jobs", "2", "--raw",
@@ -142,16 +150,32 @@ def test_a_killed_run_is_completed_by_the_next_one(bundled_clean, tmp_path):
         assert all((out / f).exists() for f in b["outputs"].values())
 
 
+@contextlib.contextmanager
+def another_run_holding(out: Path):
+    """A separate process that holds the output directory's lock, as a
+    running ``oaslib build`` does, until the block ends."""
+    code = ("import sys, oaslib.briefs.batch as b\n"
+            "with b.lock(sys.argv[1]):\n"
+            "    print('held', flush=True); sys.stdin.read()\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "held"
+        yield
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+
 def test_a_second_run_on_the_same_directory_stops_with_a_clear_error(three_states, capsys):
     out = three_states / "out"
-    out.mkdir()
-    with open(out / ".oaslib.lock", "a+") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with another_run_holding(out):
         code = main(["report", "year", "--all", "--raw", str(three_states / "raw"),
                      "--data", str(three_states / "clean"), "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
     assert "another oaslib run is writing to this directory" in err and len(err.strip().splitlines()) == 1
+    assert "pid " in err  # says who holds it
 
 
 def test_a_cell_that_hangs_fails_its_brief_and_the_next_brief_gets_a_new_kernel(three_states):

@@ -15,7 +15,6 @@ What makes a batch fast (see bench/reports.py for the figures):
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -93,27 +92,48 @@ def _warm_imports():
     from . import kernels  # noqa: F401
 
 
+#: Output directories whose lock this process holds (``lock`` is reentrant:
+#: the CLI takes it before cleaning, ``run_reports`` again for the batch).
+_HELD: set[Path] = set()
+
+
 @contextlib.contextmanager
-def _lock(out_dir: Path):
-    """One batch at a time per output directory (a cron run that overlaps
-    the previous one stops with a clear message instead of racing it)."""
+def lock(out_dir: Path):
+    """One run at a time per output directory (a cron run that overlaps the
+    previous one stops with a clear message instead of racing it).
+
+    filelock takes an OS lock (flock on POSIX, msvcrt on Windows) that the
+    OS drops when the holder dies, so a killed run never leaves a stale lock.
+    Who holds it is written to a separate file: on Windows the lock file
+    itself cannot be read by another process while locked."""
+    from filelock import FileLock, Timeout
+
+    out_dir = Path(out_dir)
+    key = out_dir.resolve()
+    if key in _HELD:
+        yield
+        return
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / ".oaslib.lock"
-    with open(path, "a+") as f:
+    holder = out_dir / ".oaslib.lock.holder"
+    file_lock = FileLock(str(out_dir / ".oaslib.lock"))
+    try:
+        file_lock.acquire(timeout=0)
+    except Timeout:
         try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            who = holder.read_text(encoding="utf-8").strip() or None
         except OSError:
-            f.seek(0)
-            raise UsageError("another oaslib run is writing to this directory", file=str(out_dir),
-                             text=f.read().strip()) from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
-        f.flush()
-        try:
-            yield
-        finally:
-            f.truncate(0)
+            who = None
+        raise UsageError("another oaslib run is writing to this directory", file=str(out_dir),
+                         text=who) from None
+    _HELD.add(key)
+    try:
+        store.write_text(holder, f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
+        yield
+    finally:
+        _HELD.discard(key)
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        file_lock.release()
 
 
 def _sweep_temporaries(out_dir: Path) -> None:
@@ -170,7 +190,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     as_of = as_of or date.today().isoformat()
     tables = content.load(data_dir)
     code = code_fingerprint()
-    with _lock(out_dir):
+    with lock(out_dir):
         _sweep_temporaries(out_dir)
         manifest_path = out_dir / "manifest.json"
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
