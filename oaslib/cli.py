@@ -45,24 +45,28 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _cmd_report(args) -> int:
-    from .briefs.batch import run_reports
+    from .briefs.batch import lock, run_reports
     from .clean import ensure_clean
     if not args.names and not args.all:
         raise UsageError(f"name at least one {args.kind} or use --all")
-    ensure_clean(Path(args.raw), Path(args.data))
-    return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
-                       formats=_formats(args.format), jobs=args.jobs, force=args.force, as_of=args.as_of,
-                       timeout=args.timeout)
+    formats = _formats(args.format)
+    # the lock first: a run that must wait for another may not touch data/clean either
+    with lock(Path(args.out)):
+        ensure_clean(Path(args.raw), Path(args.data))
+        return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
+                           formats=formats, jobs=args.jobs, force=args.force, as_of=args.as_of,
+                           timeout=args.timeout)
 
 
 def _cmd_build(args) -> int:
-    from .briefs.batch import run_reports
+    from .briefs.batch import lock, run_reports
     from .clean import clean
     data = Path(args.data)
-    result = clean(Path(args.raw), data)
-    print(result.summary())
-    code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
-                       timeout=args.timeout)
+    with lock(Path(args.out)):  # before cleaning: an overlapping run must not rewrite data/clean
+        result = clean(Path(args.raw), data)
+        print(result.summary())
+        code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
+                           timeout=args.timeout)
     return max(code, 1 if result.unreadable else 0)
 
 

@@ -191,3 +191,18 @@ def test_a_cell_that_hangs_fails_its_brief_and_the_next_brief_gets_a_new_kernel(
     assert briefs["year-2017"]["status"] == "failed" and "year brief 2017" in briefs["year-2017"]["error"]
     assert briefs["year-2018"]["status"] == briefs["year-2019"]["status"] == "made"
     assert not (three_states / "out" / "year-2017.html").exists()
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(["build"], id="build"),
+    pytest.param(["report", "year", "--all"], id="report-with-newer-raw"),
+])
+def test_an_overlapping_run_exits_2_before_it_touches_the_clean_tables(three_states, capsys, command):
+    clean_dir, out = three_states / "clean", three_states / "out"
+    (three_states / "raw" / "c.txt").write_text(sheet("Jamaica", 2019, donor="Spain"), encoding="utf-8")
+    before = {f.name: f.stat().st_mtime_ns for f in clean_dir.iterdir()}
+    with another_run_holding(out):
+        code = main([*command, "--raw", str(three_states / "raw"), "--data", str(clean_dir), "--out", str(out)])
+    assert code == 2
+    assert "another oaslib run" in capsys.readouterr().err
+    assert {f.name: f.stat().st_mtime_ns for f in clean_dir.iterdir()} == before
