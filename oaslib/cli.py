@@ -4,7 +4,9 @@ traceback."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -14,9 +16,31 @@ from .errors import OaslibError, UsageError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own usage errors: one line, exit 2
-        self.print_usage(sys.stderr)
-        print(f"oaslib: error: {message}", file=sys.stderr)
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
         sys.exit(2)
+
+
+def _as_of(text: str) -> str:
+    """--as-of: a calendar date written YYYY-MM-DD."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}; write it as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"no such day: {text!r} ({e})") from None
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0:
+            raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+        return value
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
 
 
 def _cmd_clean(args) -> int:
@@ -61,7 +85,9 @@ def _cmd_report(args) -> int:
 def _cmd_build(args) -> int:
     from .briefs.batch import lock, run_reports
     from .clean import clean
+    from .clean.job import check_raw_dir
     data = Path(args.data)
+    check_raw_dir(Path(args.raw))  # before the lock creates the output directory
     with lock(Path(args.out)):  # before cleaning: an overlapping run must not rewrite data/clean
         result = clean(Path(args.raw), data)
         print(result.summary())
@@ -94,10 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="output directory (default: reports)")
     r.add_argument("--data", default="data/clean", help="clean tables (default: data/clean)")
     r.add_argument("--raw", default="data/raw", help="raw documents, cleaned first when newer")
-    r.add_argument("--as-of", default=None, help="date of a country brief (default: today)")
-    r.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    r.add_argument("--as-of", type=_as_of, default=None, help="date of a country brief, YYYY-MM-DD (default: today)")
+    r.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    r.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
+    r.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT})")
     r.set_defaults(func=_cmd_report)
 
@@ -106,9 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
     b.add_argument("--data", default="data/clean", help="where the clean tables go (default: data/clean)")
     b.add_argument("--out", default="reports", help="where the briefs, index and manifest go (default: reports)")
-    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
+    b.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
-    b.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
+    b.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT:g})")
     b.set_defaults(func=_cmd_build)
 

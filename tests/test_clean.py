@@ -194,7 +194,7 @@ def test_usage_errors_exit_2(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     r = subprocess.run([sys.executable, "-m", "oaslib.cli", "clean", "--raw", str(tmp_path / "nope"),
                         "--out", str(tmp_path / "o")], capture_output=True, text=True)
-    assert r.returncode == 1 and "raw directory does not exist" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "raw directory does not exist" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_no_half_written_output_when_validation_fails(tmp_path, monkeypatch):

@@ -14,3 +14,29 @@ def test_every_command_imports_where_fcntl_does_not_exist():
             "oaslib.cli.build_parser()\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr.strip().splitlines()[-1]
+
+
+def oaslib(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "oaslib", *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+@pytest.mark.parametrize("args, says", [
+    pytest.param(["clean", "--raw", "/nonexistent"], "/nonexistent", id="clean-missing-raw-dir"),
+    pytest.param(["build", "--raw", "/nonexistent"], "/nonexistent", id="build-missing-raw-dir"),
+    pytest.param(["report", "country", "PAN", "--as-of", "yesterday"], "'yesterday'", id="as-of-not-a-date"),
+    pytest.param(["report", "country", "PAN", "--as-of", "2026-02-30"], "'2026-02-30'", id="as-of-no-such-day"),
+    pytest.param(["report", "country", "PAN", "--as-of", "20260102"], "'20260102'", id="as-of-basic-format"),
+    pytest.param(["report", "year", "--all", "--jobs", "0"], "--jobs", id="jobs-zero"),
+    pytest.param(["build", "--timeout", "-5"], "--timeout", id="timeout-negative"),
+    pytest.param(["report", "year", "--all", "--format", "docx"], "docx", id="unknown-format"),
+    pytest.param(["report", "planet", "Mars"], "planet", id="unknown-brief-kind"),
+])
+def test_usage_errors_exit_2_with_one_line(tmp_path, args, says):
+    if "/nonexistent" not in args:  # must fail on the argument itself, before reading any data
+        args = [*args, "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]
+    run = oaslib(*args, cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "out").exists()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import __version__
 from . import programs, store
-from ..errors import OaslibError, ReadError, StoreError
+from ..errors import OaslibError, ReadError, UsageError
 from .read import document_kind, is_document, read_document
 from .activities import build_programs, document_records, link_documents
 from .schema import TABLES, quality_row as _q
@@ -61,8 +61,7 @@ class CleanResult:
 def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     """Read every document in ``raw_dir``, write every table to ``out_dir``."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    if not raw_dir.is_dir():
-        raise StoreError("raw directory does not exist", file=str(raw_dir))
+    check_raw_dir(raw_dir)
     result = CleanResult(out_dir)
     quality: list[dict] = []
     doc_records, mispa_frames = [], []
@@ -110,6 +109,13 @@ def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     })
     result.tables = written
     return result
+
+
+def check_raw_dir(raw_dir: Path) -> None:
+    """A raw directory that is not there is the caller's mistake (a usage
+    error, exit 2), not unreadable input."""
+    if not Path(raw_dir).is_dir():
+        raise UsageError("raw directory does not exist", file=str(raw_dir))
 
 
 @dataclass
