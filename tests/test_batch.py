@@ -206,3 +206,27 @@ def test_an_overlapping_run_exits_2_before_it_touches_the_clean_tables(three_sta
     assert code == 2
     assert "another oaslib run" in capsys.readouterr().err
     assert {f.name: f.stat().st_mtime_ns for f in clean_dir.iterdir()} == before
+
+
+def test_an_export_that_raises_fails_only_its_brief(three_states):
+    """The notebook runs, then WeasyPrint cannot lay out its output (HTML
+    nested 500 deep exhausts its recursion): that brief failed, the others
+    are made, the manifest and the index are written, exit code 1."""
+    nb = json.loads((ROOT / "notebooks" / "year_brief.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "from IPython.display import HTML, display\n"
+                                  "if year == 2018:\n    display(HTML('<div>' * 500 + 'deep' + '</div>' * 500))"})
+    deep = three_states / "deep.ipynb"
+    deep.write_text(json.dumps(nb))
+    lines = []
+    code = run_reports("year", [], True, three_states / "out", three_states / "clean", formats=("html", "pdf"),
+                       jobs=2, notebook=str(deep), log=lines.append)
+    assert code == 1
+    briefs = json.loads((three_states / "out" / "manifest.json").read_text())["briefs"]
+    assert briefs["year-2018"]["status"] == "failed"
+    assert "year brief 2018" in briefs["year-2018"]["error"] and "RecursionError" in briefs["year-2018"]["error"]
+    assert briefs["year-2017"]["status"] == briefs["year-2019"]["status"] == "made"
+    assert "year-2018" in (three_states / "out" / "index.html").read_text()
+    assert not (three_states / "out" / "year-2018.pdf").exists()
+    assert not (three_states / "out" / "year-2018.html").exists()  # written before the PDF failed: gone
+    assert any(line.startswith("year-2018: failed") for line in lines)

@@ -70,6 +70,9 @@ def input_hash(kind: str, params: dict, formats, data_fingerprint: str, code: st
 
 
 def _job(args):
+    """One brief in a worker. Any exception while making it (papermill, the
+    HTML/PDF/CSV export, a bug) is this brief's failure, reported in one
+    line; it never reaches the batch, so the other briefs finish."""
     kind, key, out_dir, data_dir, formats, as_of, notebook, timeout = args
     t0 = time.perf_counter()
     try:
@@ -78,9 +81,25 @@ def _job(args):
                                reuse_kernel=True, timeout=timeout)
         return {"status": "made", "outputs": {k: Path(v).name for k, v in outputs.items()},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
-    except OaslibError as e:
+    except Exception as e:  # noqa: BLE001 -- isolation is the point
+        error = str(e) if isinstance(e, OaslibError) else _one_line(f"{kind} brief {key}", e)
+        _remove_outputs(Path(out_dir), brief_stem(kind, key))
         return {"status": "failed", "outputs": {"ipynb": f"{brief_stem(kind, key)}.ipynb"},
-                "duration_s": round(time.perf_counter() - t0, 2), "error": str(e)}
+                "duration_s": round(time.perf_counter() - t0, 2), "error": error}
+
+
+def _one_line(what: str, e: BaseException) -> str:
+    """'year brief 2018: RecursionError: maximum recursion depth exceeded'."""
+    lines = str(e).strip().splitlines()
+    return f"{what}: {type(e).__name__}" + (f": {lines[-1][:200]}" if lines else "")
+
+
+def _remove_outputs(out_dir: Path, stem: str) -> None:
+    """A failed brief's HTML, PDF and CSV (this run's or an older run's) go:
+    they would not match the manifest. Its notebook stays for debugging."""
+    for suffix in (".html", ".pdf", ".csv"):
+        with contextlib.suppress(OSError):
+            (out_dir / f"{stem}{suffix}").unlink()
 
 
 def _warm_imports():
@@ -230,7 +249,12 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
             for fut in as_completed(futures):
                 entry = futures[fut]
                 stem = brief_stem(entry["kind"], entry["key"])
-                res = {**entry, **fut.result(),
+                try:
+                    outcome = fut.result()
+                except Exception as e:  # noqa: BLE001 -- the worker died (killed, crashed in C code)
+                    outcome = {"status": "failed", "outputs": {}, "duration_s": 0,
+                               "error": _one_line(f"{entry['kind']} brief {entry['key']}: worker process", e)}
+                res = {**entry, **outcome,
                        "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
                 results[stem] = res
                 progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
