@@ -230,3 +230,29 @@ def test_an_export_that_raises_fails_only_its_brief(three_states):
     assert not (three_states / "out" / "year-2018.pdf").exists()
     assert not (three_states / "out" / "year-2018.html").exists()  # written before the PDF failed: gone
     assert any(line.startswith("year-2018: failed") for line in lines)
+
+
+def linked(out: Path) -> set:
+    import re
+    return set(re.findall(r'href="([^"]+)"', (out / "index.html").read_text()))
+
+
+def test_the_index_links_every_current_format_on_disk_and_nothing_stale(three_states):
+    out = three_states / "out"
+    year = lambda **kw: run_reports("year", [], True, out, three_states / "clean", jobs=2,  # noqa: E731
+                                    log=lambda line: None, **kw)
+    assert year(formats=("html", "pdf")) == 0
+    assert {"year-2019.html", "year-2019.pdf"} <= linked(out)
+
+    assert year(formats=("pdf",)) == 0  # nothing changed: the HTML beside the PDF is still current
+    assert set(statuses(out).values()) == {"up to date"}
+    assert {"year-2017.html", "year-2018.html", "year-2019.html"} <= linked(out)
+
+    (three_states / "raw" / "c.txt").write_text(sheet("Jamaica", 2019, donor="Spain"), encoding="utf-8")
+    clean(three_states / "raw", three_states / "clean")
+    assert year(formats=("pdf",)) == 0  # 2019 changed: its old HTML is stale and goes
+    assert statuses(out)["year-2019"] == "made"
+    assert not (out / "year-2019.html").exists() and "year-2019.html" not in linked(out)
+    assert {"year-2019.pdf", "year-2018.html", "year-2018.pdf"} <= linked(out)
+    on_disk = {f.name for f in out.iterdir() if f.suffix in (".html", ".pdf", ".csv", ".ipynb")}
+    assert linked(out) == on_disk - {"index.html"}

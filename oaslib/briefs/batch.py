@@ -54,16 +54,17 @@ def _hash_files(files) -> str:
     return h.hexdigest()
 
 
-def input_hash(kind: str, params: dict, formats, data_fingerprint: str, code: str,
+def input_hash(kind: str, params: dict, data_fingerprint: str, code: str,
                notebook: Path | None = None) -> str:
     """Everything a brief depends on: its notebook, template and stylesheet,
-    its parameters and formats, the rows of the clean tables it shows and the
-    oaslib code."""
+    its parameters, the rows of the clean tables it shows and the oaslib
+    code. Not the formats: an HTML made from the same inputs as a new PDF is
+    just as current (see ``_settle_formats``)."""
     deps = brief_dependencies(kind)
     if notebook is not None:
         deps = [Path(notebook), *deps[1:]]
     h = hashlib.sha256()
-    h.update(json.dumps([kind, params, sorted(formats)], sort_keys=True).encode())
+    h.update(json.dumps([kind, params], sort_keys=True).encode())
     for part in (_hash_files(deps), data_fingerprint, code):
         h.update(part.encode())
     return h.hexdigest()
@@ -191,9 +192,33 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     """Render briefs; returns the exit code (0 all made or up to date, 1 some
     failed). ``kind`` is 'country', 'year' or 'all' (every brief; briefs whose
     member state or year has no data any more are removed)."""
-    from . import content
-
     out_dir, data_dir = Path(out_dir), Path(data_dir)
+    plan = plan_briefs(kind, names, all_, data_dir, notebook)
+    as_of = as_of or date.today().isoformat()
+    with lock(out_dir):
+        _sweep_temporaries(out_dir)
+        manifest_path = out_dir / "manifest.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        results = manifest.setdefault("briefs", {})
+        if kind == "all":
+            _remove_stale(results, {brief_stem(k, key) for k, key in plan}, out_dir, log)
+        todo, unplanned = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
+        save = lambda: store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")  # noqa: E731
+        _render_all(todo, results, out_dir, data_dir, formats, notebook, timeout, jobs, save, log)
+        manifest["oaslib_version"] = __version__
+        save()
+        store.write_text(out_dir / "index.html", index_html(manifest))
+    made = sum(1 for e in todo if results[brief_stem(e["kind"], e["key"])]["status"] == "made")
+    failed = len(todo) - made + unplanned
+    log(f"{len(plan)} briefs: {made} made, {len(plan) - len(todo) - unplanned} up to date, "
+        f"{failed} failed -> {out_dir}")
+    return 1 if failed else 0
+
+
+def plan_briefs(kind: str, names: list[str], all_: bool, data_dir: Path, notebook=None) -> list[tuple[str, str]]:
+    """The (kind, key) of every brief asked for, each name resolved against
+    the data and each notebook found: a usage error comes before anything is
+    written or any kernel starts."""
     kinds = [kind] if kind != "all" else ["country", "year"]
     plan = []
     for k in kinds:
@@ -206,69 +231,95 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         if not nb.is_file():
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
                              "to a checkout with a notebooks/ directory")
-    as_of = as_of or date.today().isoformat()
+    return plan
+
+
+def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: str, notebook,
+            force: bool, log) -> tuple[list[dict], int]:
+    """Compare each planned brief with its manifest entry, from the clean
+    tables read once: up to date (skipped), unusable data (failed here) or to
+    make. Returns the manifest entries to make and the number failed here."""
+    from . import content
+
     tables = content.load(data_dir)
     code = code_fingerprint()
-    with lock(out_dir):
-        _sweep_temporaries(out_dir)
-        manifest_path = out_dir / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-        results = manifest.setdefault("briefs", {})
-        if kind == "all":
-            _remove_stale(results, {brief_stem(k, key) for k, key in plan}, out_dir, log)
-        todo, unplanned = [], 0
-        for k, key in plan:
-            stem = brief_stem(k, key)
-            params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
-            entry = {"kind": k, "key": key, "parameters": params}
-            try:
-                b = content.make_brief(k, key, data_dir, as_of, tables)
-            except OaslibError as e:  # the data of this one brief is unusable
-                results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
-                unplanned += 1
-                log(f"{stem}: failed — {e}")
-                continue
-            h = input_hash(k, params, formats, b.fingerprint(), code, notebook)
-            entry.update(input_hash=h, headline=content.headline_numbers(b))
-            prev = results.get(stem) or {}
-            done = (prev.get("input_hash") == h and prev.get("status") in ("made", "up to date")
-                    and all((out_dir / f).exists() for f in prev.get("outputs", {}).values()))
-            if done and not force:
-                prev["status"] = "up to date"
-                log(f"{stem}: up to date")
-                continue
-            todo.append((entry, (k, key, str(out_dir), str(data_dir), tuple(formats),
-                                 as_of if k == "country" else "", notebook, timeout)))
+    todo, failed = [], 0
+    for k, key in plan:
+        stem = brief_stem(k, key)
+        params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
+        entry = {"kind": k, "key": key, "parameters": params}
+        try:
+            b = content.make_brief(k, key, data_dir, as_of, tables)
+        except OaslibError as e:  # the data of this one brief is unusable
+            results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
+            failed += 1
+            log(f"{stem}: failed — {e}")
+            continue
+        entry.update(input_hash=input_hash(k, params, b.fingerprint(), code, notebook),
+                     headline=content.headline_numbers(b))
+        prev = results.get(stem) or {}
+        current = _current_outputs(prev, entry["input_hash"], out_dir)
+        if not force and {*formats, "csv", "ipynb"} <= set(current):
+            prev.update(status="up to date", outputs=current)  # link only what is still there
+            log(f"{stem}: up to date")
+            continue
+        todo.append(entry)
+    return todo, failed
 
-        if todo:
-            _warm_imports()
-        progress = _Log(len(todo), log)
-        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_job, args): entry for entry, args in todo}
-            for fut in as_completed(futures):
-                entry = futures[fut]
-                stem = brief_stem(entry["kind"], entry["key"])
-                try:
-                    outcome = fut.result()
-                except Exception as e:  # noqa: BLE001 -- the worker died (killed, crashed in C code)
-                    outcome = {"status": "failed", "outputs": {}, "duration_s": 0,
-                               "error": _one_line(f"{entry['kind']} brief {entry['key']}: worker process", e)}
-                res = {**entry, **outcome,
-                       "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
-                results[stem] = res
-                progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
-                              + (f" — {res['error']}" if res["error"] else ""))
-                store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+def _current_outputs(prev: dict, input_hash_now: str, out_dir: Path) -> dict:
+    """The outputs of a brief's last good run that are on disk and were made
+    from the inputs it has now."""
+    if prev.get("input_hash") != input_hash_now or prev.get("status") not in ("made", "up to date"):
+        return {}
+    return {f: name for f, name in prev.get("outputs", {}).items() if (out_dir / name).exists()}
+
+
+def _render_all(todo: list[dict], results: dict, out_dir: Path, data_dir: Path, formats, notebook,
+                timeout, jobs, save, log) -> None:
+    """Make the briefs of ``todo`` in worker processes, recording each in
+    ``results`` (and saving the manifest) as soon as it is done."""
+    if not todo:
+        return
+    _warm_imports()
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_job, (e["kind"], e["key"], str(out_dir), str(data_dir), tuple(formats),
+                                      e["parameters"].get("as_of", ""), notebook, timeout)): e
+                   for e in todo}
+        progress = _Log(len(todo), log)  # after the workers started: tqdm's monitor is a thread
+        for fut in as_completed(futures):
+            entry = futures[fut]
+            stem = brief_stem(entry["kind"], entry["key"])
+            try:
+                outcome = fut.result()
+            except Exception as e:  # noqa: BLE001 -- the worker died (killed, crashed in C code)
+                outcome = {"status": "failed", "outputs": {}, "duration_s": 0,
+                           "error": _one_line(f"{entry['kind']} brief {entry['key']}: worker process", e)}
+            res = {**entry, **outcome, "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+            if res["status"] == "made":
+                _settle_formats(res, results.get(stem) or {}, out_dir)
+            results[stem] = res
+            progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
+                          + (f" — {res['error']}" if res["error"] else ""))
+            save()
         progress.close()
-        manifest["oaslib_version"] = __version__
-        store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        store.write_text(out_dir / "index.html", index_html(manifest))
-    made = sum(1 for e, _ in todo if results[brief_stem(e["kind"], e["key"])]["status"] == "made")
-    failed = len(todo) - made + unplanned
-    log(f"{len(plan)} briefs: {made} made, {len(plan) - len(todo) - unplanned} up to date, "
-        f"{failed} failed -> {out_dir}")
-    return 1 if failed else 0
+
+
+def _settle_formats(res: dict, prev: dict, out_dir: Path) -> None:
+    """A brief just made in some formats: an older file in another format
+    stays (and is linked) when it was made from the same inputs, and is
+    removed when it was not, so the index links exactly what is on disk and
+    current (``report --format pdf`` after an HTML+PDF build)."""
+    current = _current_outputs(prev, res["input_hash"], out_dir)
+    for fmt, name in prev.get("outputs", {}).items():
+        if fmt in res["outputs"]:
+            continue
+        if fmt in current:
+            res["outputs"][fmt] = name
+        else:
+            with contextlib.suppress(OSError):
+                (out_dir / name).unlink()
 
 
 def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
