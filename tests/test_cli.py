@@ -40,3 +40,21 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, says):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and says in lines[0], run.stderr
     assert "Traceback" not in run.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("year, suggestion", [
+    pytest.param("2003", "did you mean 1998 or 2009?", id="in-a-gap-both-neighbours"),
+    pytest.param("2025", "did you mean 2020?", id="after-the-last"),
+    pytest.param("1850", "did you mean 1998?", id="before-the-first"),
+])
+def test_a_year_without_data_names_the_years_with_data_and_the_nearest(bundled_clean, tmp_path, capsys,
+                                                                       year, suggestion):
+    from oaslib.cli import main
+
+    from .conftest import RAW
+    assert main(["report", "year", year, "--data", str(bundled_clean), "--raw", str(RAW),
+                 "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "years with data: 1998, 2009–2020" in err  # the gap 1999-2008 shows
+    assert err.endswith(suggestion)

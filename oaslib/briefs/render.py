@@ -4,7 +4,6 @@ stylesheet, no input cells, no external files) and to PDF (WeasyPrint, from
 the same HTML). Every output is written to a temporary name and renamed."""
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from pathlib import Path
 
@@ -59,12 +58,31 @@ def resolve_key(kind: str, text: str, data_dir: Path) -> str:
         if not t.isdigit() or len(t) != 4:
             raise UsageError(f"not a year: {t!r}")
         if t not in keys:
-            close = difflib.get_close_matches(t, keys, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UsageError(f"no data for year {t}; years with data: {keys[0]}–{keys[-1]}{hint}"
-                             if keys else f"no data for year {t}")
+            if not keys:
+                raise UsageError(f"no data for year {t}")
+            raise UsageError(f"no data for year {t}; years with data: {year_spans(keys)}; "
+                             f"did you mean {' or '.join(nearest_years(t, keys))}?")
         return t
     raise UsageError(f"unknown brief kind {kind!r}: country or year")
+
+
+def year_spans(years: list[str]) -> str:
+    """'1998, 2009–2020': runs of consecutive years joined, so gaps show."""
+    ys, spans = sorted(map(int, years)), []
+    for y in ys:
+        if spans and y == spans[-1][1] + 1:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def nearest_years(year: str, years: list[str]) -> list[str]:
+    """The closest year with data before and after ``year`` (one of them at
+    either end): in a gap, both neighbours are as likely meant."""
+    y, ys = int(year), sorted(map(int, years))
+    before, after = [v for v in ys if v < y][-1:], [v for v in ys if v > y][:1]
+    return [str(v) for v in before + after]
 
 
 def brief_dependencies(kind: str) -> list[Path]:
