@@ -13,19 +13,65 @@ brief.
 
 This plugs into papermill as an engine (papermill's documented extension
 point), so parameter injection, the executed notebook and its error
-reporting are papermill's own.
+reporting are papermill's own. The engine, though, subclasses papermill's
+notebook client and reuses helpers that are not documented API
+(``_INTERNALS``): pyproject.toml bounds papermill to the releases this was
+tested with (``PAPERMILL_TESTED``), and tests/test_packaging.py names what
+is missing when a release moves them.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing.util
 import os
 import shutil
 import tempfile
 
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.utils import merge_kwargs, remove_args
+from ..errors import RenderError
+
+#: The papermill releases this module is tested with; pyproject.toml and
+#: environment.yml declare the same bound.
+PAPERMILL_TESTED = ">=2.5,<2.8"
+
+#: What this module takes from papermill beyond its documented engine
+#: registry: (module, name, attribute used on it).
+_INTERNALS = (
+    ("papermill.clientwrap", "PapermillNotebookClient", "papermill_execute_cells"),
+    ("papermill.clientwrap", "PapermillNotebookClient", "wait_for_reply"),
+    ("papermill.engines", "NBClientEngine", "execute_managed_notebook"),
+    ("papermill.engines", "papermill_engines", "register"),
+    ("papermill.utils", "merge_kwargs", None),
+    ("papermill.utils", "remove_args", None),
+)
+
+
+def papermill_version() -> str:
+    from importlib.metadata import version
+    return version("papermill")
+
+
+def missing_papermill_internals() -> list[str]:
+    """The names of ``_INTERNALS`` the installed papermill does not have."""
+    missing = []
+    for module, name, attr in _INTERNALS:
+        try:
+            obj = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            missing.append(f"{module}.{name}")
+            continue
+        if attr and not hasattr(obj, attr):
+            missing.append(f"{module}.{name}.{attr}")
+    return missing
+
+
+try:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+except ImportError:  # one line naming what is missing, not an ImportError from a worker
+    raise RenderError(f"papermill {papermill_version()} lacks {', '.join(missing_papermill_internals())}; "
+                      f"oaslib needs papermill{PAPERMILL_TESTED}") from None
 
 ENGINE = "oaslib-reuse"
 
@@ -124,6 +170,10 @@ class ReusedKernelEngine(NBClientEngine):
 
 
 def register() -> str:
+    missing = missing_papermill_internals()
+    if missing:
+        raise RenderError(f"papermill {papermill_version()} lacks {', '.join(missing)}; "
+                          f"oaslib needs papermill{PAPERMILL_TESTED}")
     papermill_engines.register(ENGINE, ReusedKernelEngine)
     if not getattr(register, "_finalizer", None):  # shut the kernel down when a worker process exits
         register._finalizer = multiprocessing.util.Finalize(_KEEPER, shutdown, exitpriority=10)
