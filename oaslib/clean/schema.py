@@ -81,6 +81,7 @@ ACTIVITIES = Table(
         C("duplicate_of", "str", "`activity_id` of an earlier sheet of the same member state that this one repeats; empty otherwise."),
     ),
     primary_key=("activity_id",),
+    sort_by=("source_file", "sheet_no"),  # file order, as the description says
 )
 
 DONORS = Table(
@@ -144,6 +145,7 @@ MISPA_ACTIVITIES = Table(
         C("line", "int", "Line of the raw file where the paragraph starts.", False),
     ),
     primary_key=("mispa_id",),
+    sort_by=("source_file", "line"),  # the report's order
 )
 
 MISPA_THEMES = Table(

@@ -2,8 +2,9 @@
 
 Every file is written to a temporary name in the same directory and renamed
 into place, so a reader (or a killed run) never sees half a file. CSVs are
-written with a fixed column order, row order, float format and line ending so
-two runs on the same input give byte-identical files.
+written with a fixed column order (the declaration's), row order
+(``row_order``), float format (``FLOAT_FORMAT``) and line ending, so two runs
+on the same input give byte-identical files.
 """
 from __future__ import annotations
 
@@ -61,14 +62,33 @@ def write_bytes(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+#: Floats in a CSV: ten significant digits, so binary noise such as
+#: 0.30000000000000004 never reaches a file or a diff.
+FLOAT_FORMAT = "%.10g"
+
+
+def write_csv(df: pd.DataFrame, target: Path) -> None:
+    """``df`` as UTF-8 CSV with "\\n" line endings and ``FLOAT_FORMAT``, atomically."""
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8", float_format=FLOAT_FORMAT)
+
+
+def row_order(df: pd.DataFrame, table) -> pd.DataFrame:
+    """Rows in the table's declared order (``sort_by``, then the primary key;
+    every column for a table with neither), so a file does not depend on the
+    order its rows were built in (files read in parallel, dict order …)."""
+    keys = list(dict.fromkeys([*table.sort_by, *table.primary_key])) or table.column_names
+    return df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
+
+
 def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> pd.DataFrame:
     """Validate ``df`` against its declaration and write ``name.csv`` and
-    ``name.parquet`` atomically. Returns the validated frame."""
+    ``name.parquet`` atomically, rows in ``row_order``. Returns the validated,
+    ordered frame."""
     table = TABLES[name]
-    df = validate(df, table)
+    df = row_order(validate(df, table), table)
     out_dir = Path(out_dir)
-    with atomic_path(out_dir / f"{name}.csv") as tmp:
-        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+    write_csv(df, out_dir / f"{name}.csv")
     with atomic_path(out_dir / f"{name}.parquet") as tmp:
         df.to_parquet(tmp, index=False)
     return df
