@@ -256,3 +256,31 @@ def test_the_index_links_every_current_format_on_disk_and_nothing_stale(three_st
     assert {"year-2019.pdf", "year-2018.html", "year-2018.pdf"} <= linked(out)
     on_disk = {f.name for f in out.iterdir() if f.suffix in (".html", ".pdf", ".csv", ".ipynb")}
     assert linked(out) == on_disk - {"index.html"}
+
+
+@pytest.mark.parametrize("platform, threads, method", [
+    pytest.param("linux", 1, "fork", id="linux-single-threaded"),
+    pytest.param("linux", 3, "forkserver", id="linux-threads-running"),
+    pytest.param("darwin", 1, "spawn", id="macos"),
+    pytest.param("win32", 1, "spawn", id="windows"),
+])
+def test_the_worker_start_method_is_chosen_per_platform(platform, threads, method):
+    from oaslib.briefs.batch import start_method
+    assert start_method(platform, threads) == method
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forkserver is chosen on Linux")
+def test_a_batch_started_while_threads_run_does_not_fork_them(three_states):
+    """A batch started from a process with other threads (a Jupyter kernel, a
+    progress bar's monitor) gets its workers from a forkserver, and they
+    render as forked ones do."""
+    import threading
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert build(three_states, jobs=2) == 0
+    finally:
+        stop.set()
+        other.join()
+    assert set(statuses(three_states / "out").values()) == {"made"}

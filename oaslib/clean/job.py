@@ -166,9 +166,13 @@ PARALLEL_FROM = 64
 def _map_documents(paths: list[Path]):
     """read_one over the files, in order; across the cores for a large folder.
 
-    Workers are forked, which needs no importable ``__main__`` and costs
-    nothing to start; forking a process that runs threads (a Jupyter kernel
-    does) can deadlock, so there, and off Linux, the files are read here."""
+    The start method is explicit (Python 3.14 no longer defaults to fork on
+    Linux): workers are forked, which needs no importable ``__main__`` and
+    costs nothing to start. Forking a process that runs threads (a Jupyter
+    kernel does; so does tqdm once a bar has started its monitor) can
+    deadlock the child, so there the files are read here; off Linux too,
+    where the only safe method, spawn, costs each worker ~1 s of imports,
+    more than reading a folder of sheets."""
     import threading
 
     jobs = min(os.cpu_count() or 1, 8)
