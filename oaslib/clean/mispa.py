@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
@@ -81,69 +82,112 @@ def paragraph_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@dataclass
+class _Reading:
+    """Where the parser stands in one report, and what it has found."""
+    source_file: str
+    appendix: str | None = None        # 'I' … 'IV'; None before the appendices
+    agency: str | None = None          # 'DPS', 'CICAD', 'CICTE'; '?' when the heading is unknown
+    section: str | None = None         # the heading the paragraphs stand under
+    heading_year: int | None = None    # from "In 2012, the … Section organized:"
+    in_agency_heading: bool = False    # the lines right after "APPENDIX n"
+    pillar: tuple[int, str] | None = None
+    acts: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    quality: list = field(default_factory=list)
+
+    def open_appendix(self, appendix: str) -> None:
+        self.appendix, self.agency, self.section, self.heading_year, self.pillar = appendix, None, None, None, None
+        self.in_agency_heading = True
+
+
 def parse_mispa(lines: list[str], source_file: str):
     """(mispa_activities, mispa_themes, quality rows) from a report's lines."""
-    acts, themes, quality = [], [], []
-    appendix, agency, section, heading_year = None, None, None, None
-    in_agency_heading = False
-    pillar = None
+    r = _Reading(source_file)
     for n, raw in enumerate(lines, 1):
         line = " ".join(raw.split())
         if not line:
             continue
         if m := _APPENDIX.match(line):
-            appendix, agency, section, heading_year, pillar = m.group(1).upper(), None, None, None, None
-            in_agency_heading = True
-            continue
-        if appendix is None:
+            r.open_appendix(m.group(1).upper())
+        elif r.appendix is None:
             continue  # the narrative before the appendices is not an activity list
-        if in_agency_heading and line.isupper() or in_agency_heading and agency is None and _heading(line) and line.upper() == line:
-            for r in rows("agencies"):
-                if agency is None and re.search(r["pattern"], line):
-                    agency = r["agency"]
-            # until a section heading comes, paragraphs stand under the appendix's own
-            section = f"{section} {line}" if section else line
+        elif _agency_heading(r, line):
             continue
-        in_agency_heading = False
-        if appendix in ("I", "II", "III"):
-            if agency is None:
-                quality.append(quality_row(source_file, line=n, field="agency", problem="appendix without a known agency heading", text=line))
-                agency = "?"
-            if _heading(line):
-                section, heading_year = line, None
-                continue
-            if m := _YEAR_HEADING.match(line):
-                heading_year = int(m.group(1))
-                continue
-            if agency == "?":
-                continue
-            if line.lower().startswith("http") and acts and acts[-1]["agency"] == agency:
-                acts[-1]["text"] += " " + line
-                continue
-            year = paragraph_year(line) or heading_year
-            title = _title(line)
-            countries = [country_name(i) for i in dict.fromkeys(m.iso3 for m in find_mentions(line))]
-            acts.append({
-                "mispa_id": "M" + hashlib.sha1(f"{source_file}\n{line}".encode()).hexdigest()[:10],
-                "agency": agency, "section": section, "title": title, "year": year,
-                "countries": ";".join(countries) or None,
-                "other_participants": ";".join(other_participants(line)) or None,
-                "text": line, "source_file": source_file, "line": n,
-            })
-        else:  # the questionnaire: pillars and their thematic areas
-            if m := _PILLAR.match(line):
-                pillar = (int(m.group(1)), m.group(2))
-                continue
-            if pillar and (m := _BULLET.match(line)):
-                themes.append({"pillar_no": pillar[0], "pillar": pillar[1],
-                               "theme_no": sum(1 for t in themes if t["pillar_no"] == pillar[0]) + 1,
-                               "theme": m.group(1).rstrip(" ."), "source_file": source_file, "line": n})
-                continue
-            pillar = None
-    if not acts:
-        quality.append(quality_row(source_file, line=None, field="file", problem="no activity paragraphs found in Appendices I–III", text=None))
-    if not themes:
-        quality.append(quality_row(source_file, line=None, field="file", problem="no MISPA pillars found in the questionnaire", text=None))
-    a = pd.DataFrame(acts, columns=TABLES["mispa_activities"].column_names)
-    t = pd.DataFrame(themes, columns=TABLES["mispa_themes"].column_names)
-    return a, t, quality
+        elif r.appendix in ("I", "II", "III"):
+            _activity_line(r, n, line)
+        else:
+            _questionnaire_line(r, n, line)
+    return _tables(r)
+
+
+def _agency_heading(r: _Reading, line: str) -> bool:
+    """The upper-case lines under "APPENDIX n" name the agency ("EXECUTIVE
+    SECRETARIAT OF THE / INTER-AMERICAN DRUG ABUSE CONTROL COMMISSION (CICAD)");
+    until a section heading comes, paragraphs stand under them."""
+    if not (r.in_agency_heading and line.isupper()
+            or r.in_agency_heading and r.agency is None and _heading(line) and line.upper() == line):
+        r.in_agency_heading = False
+        return False
+    for row in rows("agencies"):
+        if r.agency is None and re.search(row["pattern"], line):
+            r.agency = row["agency"]
+    r.section = f"{r.section} {line}" if r.section else line
+    return True
+
+
+def _activity_line(r: _Reading, n: int, line: str) -> None:
+    """A line of Appendices I–III: a section heading, a year heading, a link
+    continuing the last paragraph, or an activity paragraph."""
+    if r.agency is None:
+        r.quality.append(quality_row(r.source_file, line=n, field="agency",
+                                     problem="appendix without a known agency heading", text=line))
+        r.agency = "?"
+    if _heading(line):
+        r.section, r.heading_year = line, None
+    elif m := _YEAR_HEADING.match(line):
+        r.heading_year = int(m.group(1))
+    elif r.agency == "?":
+        pass  # paragraphs under an unknown agency are not rows: the quality row above says so
+    elif line.lower().startswith("http") and r.acts and r.acts[-1]["agency"] == r.agency:
+        r.acts[-1]["text"] += " " + line
+    else:
+        r.acts.append(_activity(r, n, line))
+
+
+def _activity(r: _Reading, n: int, line: str) -> dict:
+    """One mispa_activities row from an activity paragraph."""
+    countries = [country_name(i) for i in dict.fromkeys(m.iso3 for m in find_mentions(line))]
+    return {
+        "mispa_id": "M" + hashlib.sha1(f"{r.source_file}\n{line}".encode()).hexdigest()[:10],
+        "agency": r.agency, "section": r.section, "title": _title(line),
+        "year": paragraph_year(line) or r.heading_year,
+        "countries": ";".join(countries) or None,
+        "other_participants": ";".join(other_participants(line)) or None,
+        "text": line, "source_file": r.source_file, "line": n,
+    }
+
+
+def _questionnaire_line(r: _Reading, n: int, line: str) -> None:
+    """Appendix IV: "Pillar 1: …" and the bulleted thematic areas under it."""
+    if m := _PILLAR.match(line):
+        r.pillar = (int(m.group(1)), m.group(2))
+    elif r.pillar and (m := _BULLET.match(line)):
+        r.themes.append({"pillar_no": r.pillar[0], "pillar": r.pillar[1],
+                         "theme_no": sum(1 for t in r.themes if t["pillar_no"] == r.pillar[0]) + 1,
+                         "theme": m.group(1).rstrip(" ."), "source_file": r.source_file, "line": n})
+    else:
+        r.pillar = None
+
+
+def _tables(r: _Reading):
+    """The two frames and the quality rows; a report that gave no activities
+    or no pillars says so in the quality table."""
+    if not r.acts:
+        r.quality.append(quality_row(r.source_file, line=None, field="file",
+                                     problem="no activity paragraphs found in Appendices I–III", text=None))
+    if not r.themes:
+        r.quality.append(quality_row(r.source_file, line=None, field="file",
+                                     problem="no MISPA pillars found in the questionnaire", text=None))
+    return (pd.DataFrame(r.acts, columns=TABLES["mispa_activities"].column_names),
+            pd.DataFrame(r.themes, columns=TABLES["mispa_themes"].column_names), r.quality)
