@@ -88,8 +88,10 @@ def _job(args):
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
     except Exception as e:  # noqa: BLE001 -- isolation is the point
         error = str(e) if isinstance(e, OaslibError) else _one_line(f"{kind} brief {key}", e)
-        _remove_outputs(Path(out_dir), brief_stem(kind, key))
-        return {"status": "failed", "outputs": {"ipynb": f"{brief_stem(kind, key)}.ipynb"},
+        stem = brief_stem(kind, key)
+        _remove_outputs(Path(out_dir), stem)
+        kept = {"ipynb": f"{stem}.ipynb"} if (Path(out_dir) / f"{stem}.ipynb").exists() else {}
+        return {"status": "failed", "outputs": kept,
                 "duration_s": round(time.perf_counter() - t0, 2), "error": error}
 
 
