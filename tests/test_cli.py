@@ -58,3 +58,13 @@ def test_a_year_without_data_names_the_years_with_data_and_the_nearest(bundled_c
     assert len(err.splitlines()) == 1
     assert "years with data: 1998, 2009–2020" in err  # the gap 1999-2008 shows
     assert err.endswith(suggestion)
+
+
+def test_an_output_directory_that_cannot_be_made_is_one_line(bundled_clean, tmp_path):
+    from .conftest import RAW
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    run = oaslib("report", "year", "--all", "--data", str(bundled_clean), "--raw", str(RAW),
+                 "--out", str(blocker / "reports"))
+    assert run.returncode == 1 and "cannot write" in run.stderr and str(blocker) in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .. import __version__, paths
 from ..clean import store
-from ..errors import OaslibError, UsageError
+from ..errors import OaslibError, StoreError, UsageError
 from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
                      resolve_key)
 
@@ -166,18 +166,20 @@ def lock(out_dir: Path):
     if key in _HELD:
         yield
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
     holder = out_dir / ".oaslib.lock.holder"
     file_lock = FileLock(str(out_dir / ".oaslib.lock"))
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         file_lock.acquire(timeout=0)
-    except Timeout:
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
         try:
             who = holder.read_text(encoding="utf-8").strip() or None
         except OSError:
             who = None
         raise UsageError("another oaslib run is writing to this directory", file=str(out_dir),
                          text=who) from None
+    except OSError as e:  # not a directory, no permission, read-only disk …
+        raise StoreError("cannot write output directory", file=str(out_dir), text=e.strerror) from None
     _HELD.add(key)
     try:
         store.write_text(holder, f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
