@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT:g})")
     b.set_defaults(func=_cmd_build)
 
-    d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/schema.py")
+    d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/clean/schema.py")
     d.add_argument("--out", default="-", help="file to write (default: standard output)")
     d.set_defaults(func=_cmd_dictionary)
     return p
