@@ -284,3 +284,21 @@ def test_a_batch_started_while_threads_run_does_not_fork_them(three_states):
         stop.set()
         other.join()
     assert set(statuses(three_states / "out").values()) == {"made"}
+
+
+@posix_only
+def test_a_worker_that_dies_fails_only_its_own_brief(three_states):
+    """A brief whose worker process dies (here its kernel kills it, as a
+    crash in C code would) fails; the briefs that shared the broken pool
+    are made in a new one."""
+    nb = json.loads((ROOT / "notebooks" / "year_brief.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "import os, signal\nif year == 2018:\n    os.kill(os.getppid(), signal.SIGKILL)"})
+    killer = three_states / "killer.ipynb"
+    killer.write_text(json.dumps(nb))
+    code = run_reports("year", [], True, three_states / "out", three_states / "clean", formats=("html",),
+                       jobs=2, notebook=str(killer), log=lambda line: None)
+    assert code == 1
+    briefs = json.loads((three_states / "out" / "manifest.json").read_text())["briefs"]
+    assert briefs["year-2018"]["status"] == "failed" and "worker process died" in briefs["year-2018"]["error"]
+    assert briefs["year-2017"]["status"] == briefs["year-2019"]["status"] == "made"

@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime, timezone
 from html import escape
 from pathlib import Path
@@ -203,10 +204,14 @@ class _Log:
     """A tqdm bar on a terminal; one plain line per brief otherwise (cron, CI)."""
 
     def __init__(self, total: int, log):
-        self.bar, self.log = None, log
-        if total and sys.stderr.isatty():
+        self.bar, self.log, self.total = None, log, total
+
+    def start(self):
+        """Show the bar (once). Called after the workers are forked: tqdm starts
+        a monitor thread, and a process with threads must not fork."""
+        if self.bar is None and self.total and sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="brief", file=sys.stderr)
+            self.bar = tqdm(total=self.total, unit="brief", file=sys.stderr)
 
     def done(self, line: str):
         if self.bar is not None:
@@ -313,31 +318,62 @@ def _current_outputs(prev: dict, input_hash_now: str, out_dir: Path) -> dict:
 def _render_all(todo: list[dict], results: dict, out_dir: Path, data_dir: Path, formats, notebook,
                 timeout, jobs, save, log) -> None:
     """Make the briefs of ``todo`` in worker processes, recording each in
-    ``results`` (and saving the manifest) as soon as it is done."""
+    ``results`` (and saving the manifest) as soon as it is done.
+
+    A worker that dies (killed, a crash in C code) breaks the whole pool, and
+    every brief not yet done comes back broken with it. Those are made again
+    one at a time in a fresh one-worker pool: there the first broken brief is
+    the one whose worker died, and it alone fails."""
     if not todo:
         return
+    progress = _Log(len(todo), log)
+    args = lambda e: (e["kind"], e["key"], str(out_dir), str(data_dir), tuple(formats),  # noqa: E731
+                      e["parameters"].get("as_of", ""), notebook, timeout)
+
+    def record(entry, outcome):
+        stem = brief_stem(entry["kind"], entry["key"])
+        res = {**entry, **outcome, "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+        if res["status"] == "made":
+            _settle_formats(res, results.get(stem) or {}, out_dir)
+        results[stem] = res
+        progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
+                      + (f" — {res['error']}" if res["error"] else ""))
+        save()
+
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    pending = _run_pool(todo, jobs, args, record, progress)
+    while pending:
+        broken = _run_pool(pending, 1, args, record, progress)
+        if not broken:
+            break
+        culprit, pending = broken[0], broken[1:]
+        record(culprit, {"status": "failed", "outputs": {}, "duration_s": 0,
+                         "error": f"{culprit['kind']} brief {culprit['key']}: its worker process died "
+                                  "(killed, or crashed outside Python)"})
+    progress.close()
+
+
+def _run_pool(entries: list[dict], jobs: int, args, record, progress) -> list[dict]:
+    """Run ``entries`` in a pool of ``jobs`` workers, ``record`` each done;
+    returns, in submission order, those lost to a worker that died."""
+    broken = []
+    if not entries:
+        return broken
     with _worker_pool(jobs) as pool:
-        futures = {pool.submit(_job, (e["kind"], e["key"], str(out_dir), str(data_dir), tuple(formats),
-                                      e["parameters"].get("as_of", ""), notebook, timeout)): e
-                   for e in todo}
-        progress = _Log(len(todo), log)  # after the workers started: tqdm's monitor is a thread
+        futures = {pool.submit(_job, args(e)): i for i, e in enumerate(entries)}
+        progress.start()  # after the workers started: tqdm's monitor is a thread
         for fut in as_completed(futures):
-            entry = futures[fut]
-            stem = brief_stem(entry["kind"], entry["key"])
+            i = futures[fut]
             try:
                 outcome = fut.result()
-            except Exception as e:  # noqa: BLE001 -- the worker died (killed, crashed in C code)
+            except BrokenProcessPool:
+                broken.append(i)
+                continue
+            except Exception as e:  # noqa: BLE001 -- e.g. a result that could not be sent back
                 outcome = {"status": "failed", "outputs": {}, "duration_s": 0,
-                           "error": _one_line(f"{entry['kind']} brief {entry['key']}: worker process", e)}
-            res = {**entry, **outcome, "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
-            if res["status"] == "made":
-                _settle_formats(res, results.get(stem) or {}, out_dir)
-            results[stem] = res
-            progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
-                          + (f" — {res['error']}" if res["error"] else ""))
-            save()
-        progress.close()
+                           "error": _one_line(f"{entries[i]['kind']} brief {entries[i]['key']}", e)}
+            record(entries[i], outcome)
+    return [entries[i] for i in sorted(broken)]
 
 
 def _settle_formats(res: dict, prev: dict, out_dir: Path) -> None:
