@@ -279,6 +279,8 @@ def test_a_batch_started_while_threads_run_does_not_fork_them(three_states):
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
+        from oaslib.briefs.batch import start_method
+        assert start_method() == "forkserver"
         assert build(three_states, jobs=2) == 0
     finally:
         stop.set()
