@@ -19,11 +19,12 @@ are returned raw (strings with line numbers); ``normalize`` cleans them.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .countries import fold
-from .normalize import is_date_like, is_url_start, placeholder_field
+from .normalize import is_date_like, is_url_start, parse_date, parse_donors, placeholder_field
 from ..refdata import rows, split_list
 
 
@@ -51,7 +52,6 @@ class RawSheet:
     objectives: list[list[str]] = field(default_factory=list)  # paragraphs of lines
     results: list[list[str]] = field(default_factory=list)
     summary: list[list[str]] = field(default_factory=list)
-    text_line: dict[str, int] = field(default_factory=dict)  # first line of each text
     headings_missing: list[str] = field(default_factory=list)
     problems: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, problem, text
 
@@ -60,6 +60,7 @@ class RawSheet:
 
 @lru_cache(maxsize=None)
 def _labels() -> dict[str, str]:
+    """folded label -> role: a field name, or heading_<section>"""
     return {fold(r["label"]): r["role"] for r in rows("form_labels")}
 
 
@@ -95,10 +96,6 @@ def label_role(line: str) -> str | None:
     return _labels().get(fold(" ".join(line.split())))
 
 
-def _is_blank(line: str) -> bool:
-    return not line.strip()
-
-
 def _is_filler(line: str) -> bool:
     """A whitespace-only line that holds spaces: the PDF's empty box or gap."""
     return bool(line) and not line.strip()
@@ -117,7 +114,499 @@ def looks_like_sheets(lines: list[str]) -> bool:
     return False
 
 
-# --------------------------------------------------------------- splitting
+# ================================================================ tokens
+#
+# A text layer of the form, whatever extractor printed it, is a sequence of
+# form labels ("Date", "Donor Countries"), section headings (PROGRAM SUMMARY,
+# OBJECTIVES, RESULTS) and value fragments. A fragment may share a line with
+# a label, on either side ("Date 1/1/2017 to 12/31/2017", "Canada  Donor
+# Countries"), or stand on lines of its own.
+
+_SECTIONS = {"heading_summary": "summary", "heading_objectives": "objectives",
+             "heading_results": "results"}
+#: fields whose values can be recognised by what they are
+_TYPED = ("pillar", "date", "url", "donors")
+
+
+@dataclass(frozen=True)
+class Token:
+    i: int           # 0-based line index
+    kind: str        # "label" | "heading" | "text"
+    role: str = ""   # a label's field, a heading's section
+    text: str = ""   # a text fragment, whitespace collapsed
+    side: str = ""   # a text on a label's line: "before" or "after" the label
+
+
+@lru_cache(maxsize=None)
+def _edge_labels():
+    """(label -> kind/role for labels that may share a line with a value,
+    regex of such a label opening a line, regex of one closing it,
+    first words, last words): matched case-sensitively, as the form prints
+    them, so prose ("the date of ...") is not read as a label."""
+    edge = [r for r in rows("form_labels") if r["match"] == "edge"]
+    role = {r["label"]: r["role"] for r in edge}
+    alts = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True))
+    start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
+    end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
+    firsts = frozenset(l.split()[0] for l in role)
+    lasts = frozenset(l.split()[-1] for l in role)
+    return role, start, end, firsts, lasts
+
+
+def _as_token(i: int, role: str) -> Token:
+    if role in _SECTIONS:
+        return Token(i, "heading", _SECTIONS[role])
+    return Token(i, "label", role)
+
+
+def _line_tokens(i: int, s: str) -> list[Token]:
+    """The tokens of one non-blank line (whitespace collapsed)."""
+    role = label_role(s.rstrip(": "))
+    if role:
+        return [_as_token(i, role)]
+    roles, start, end, firsts, lasts = _edge_labels()
+    words = s.split(" ")
+    if words[0] in firsts or words[-1].rstrip(":") in lasts:
+        if words[0] in firsts and (m := start.match(s)) and m.group(2):
+            return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
+        if (m := end.match(s)) and m.group(1):
+            return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
+    if _heading_re().search(s):  # "PROGRAM SUMMARY OBJECTIVES RESULTS" on one line
+        ms = list(_heading_re().finditer(s))
+        if not _heading_re().sub("", s).strip():
+            return [_as_token(i, label_role(m.group(1))) for m in ms]
+    return [Token(i, "text", text=s)]
+
+
+def tokenise(lines: list[str]) -> list[Token]:
+    toks: list[Token] = []
+    for i, raw in enumerate(lines):
+        if not raw or raw.isspace():
+            continue
+        for t in _line_tokens(i, " ".join(raw.split())):
+            # "Additional" / "Information": one label wrapped over two lines
+            if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
+                continue
+            toks.append(t)
+    return toks
+
+
+# ======================================================== what a value is
+
+_RANGE_SEP = re.compile(r"(?:^|\s)(?:to|until|through|hasta|al|a|[–—-])(?=\s|$)", re.I)
+_RANGE_FROM = re.compile(r"^(?:from|desde|del|de)\s+", re.I)
+
+
+def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
+    """The dates of a Date value in order, each with whether a "to" stood
+    before it; None when something in it is not a date."""
+    out = []
+    for line in lines:
+        line = _RANGE_FROM.sub("", line.strip())
+        pos, after_sep = 0, False
+        for m in _RANGE_SEP.finditer(line):
+            piece = line[pos:m.start()].strip()
+            if piece:
+                out.append((piece, after_sep))
+            after_sep, pos = True, m.end()
+        piece = line[pos:].strip()
+        if piece:
+            out.append((piece, after_sep))
+    if not out or not all(is_date_like(p) for p, _ in out):
+        return None
+    return out
+
+
+@lru_cache(maxsize=4096)
+def value_kind(text: str) -> str:
+    """What a value fragment is: 'url', 'date', 'pillar', 'donors',
+    'placeholder:<field>' or 'text'."""
+    ph = placeholder_field(text)
+    if ph:
+        return "placeholder:" + {"start_date": "date", "end_date": "date"}.get(ph, ph)
+    if is_url_start(text):
+        return "url"
+    if any(c.isdigit() for c in text) or len(text) < 40:
+        if _date_pieces([text]) is not None:
+            return "date"
+    if _pillar_re().match(text):
+        return "pillar"
+    if len(text) < 200:
+        donors, unknown = parse_donors(text)
+        if donors and not unknown:
+            return "donors"
+    return "text"
+
+
+def _fits(role: str, kind: str) -> bool:
+    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "placeholder:pillar")
+
+
+# ========================================================= which reading
+
+def _label_evidence(toks: list[Token]) -> tuple[int, int]:
+    """(beside, apart): how many labels stand beside their values, how many
+    apart from them (a block of labels, the values printed around it). The
+    evidence: a value on the label's line, or one recognisable by its type
+    next to its label, against one a few fragments away from it."""
+    beside = apart = 0
+    for k, t in enumerate(toks):
+        if t.kind != "label":
+            continue
+        near = [toks[j] for j in (k - 1, k + 1) if 0 <= j < len(toks) and toks[j].kind == "text"]
+        if any(n.i == t.i for n in near):
+            beside += 1
+            continue
+        if t.role not in _TYPED:
+            continue
+        if any(_fits(t.role, value_kind(n.text)) for n in near):
+            beside += 1
+        elif any(toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text))
+                 for j in range(max(0, k - 4), min(len(toks), k + 5))):
+            apart += 1
+    return beside, apart
+
+
+def _value_side(toks: list[Token]) -> str:
+    """'after' when a label's value follows it, 'before' when it precedes
+    it: voted by the values recognisable by their type."""
+    votes = Counter()
+    for k, t in enumerate(toks):
+        if t.kind != "label":
+            continue
+        same = [n for n in toks[max(0, k - 1):k + 2] if n.kind == "text" and n.i == t.i]
+        if same:
+            votes[same[0].side] += 1
+            continue
+        if t.role not in _TYPED:
+            continue
+        for j, side in ((k + 1, "after"), (k - 1, "before")):
+            if 0 <= j < len(toks) and toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text)):
+                votes[side] += 1
+    return "before" if votes["before"] > votes["after"] else "after"
+
+
+def _line_step(toks: list[Token]) -> int:
+    """1 for a single-spaced text layer, 2 for one with a blank line after
+    every line (the gap that separates blocks is wider than this)."""
+    gaps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+    if not gaps:
+        return 1
+    return 2 if gaps[2] > gaps[1] else 1
+
+
+# ============================================================== sheets
+
+def split_sheets(lines: list[str]) -> list[RawSheet]:
+    """The sheets of a program-sheets document, each a raw record."""
+    toks = tokenise(lines)
+    beside, apart = _label_evidence(toks)
+    if apart >= beside:
+        return _split_apart(lines)
+    forms = sum(1 for t in toks if t.kind == "heading" and t.role == "summary") or 1
+    if beside >= 2 * forms:
+        return _split_beside(lines, toks)
+    # little evidence either way (most fields lost): the reading that
+    # finds more of the form wins
+    return max((_split_beside(lines, toks), _split_apart(lines)), key=_filled)
+
+
+def _filled(sheets: list[RawSheet]) -> int:
+    """How much of the form a reading found: values that are what their
+    field holds, texts, less what it could not place."""
+    n = 0
+    for s in sheets:
+        n += sum(v is not None for v in (s.pillar, s.name, s.start, s.end, s.beneficiaries, s.url, s.donors))
+        n += bool(s.objectives) + bool(s.results) + bool(s.summary)
+        n -= sum(1 for p in s.problems if p[2] in ("text outside any field", "field guessed"))
+    return n
+
+
+def _split_beside(lines: list[str], toks: list[Token]) -> list[RawSheet]:
+    """Sheets whose labels stand beside their values (either side, same
+    line or next)."""
+    side, step = _value_side(toks), _line_step(toks)
+    groups, prelude = _segment(toks, side, step)
+    sheets = [_read_form(g, n, side, step, lines) for n, g in enumerate(groups, 1)]
+    if prelude and sheets:
+        sheets[0].problems.append((prelude[0].i + 1, "file", "text before the first sheet",
+                                   " ".join(t.text for t in prelude)))
+    return sheets
+
+
+def _last_block(toks: list[Token], step: int) -> int:
+    """Index where the trailing block of text tokens starts: the lines that
+    follow each other without a blank gap wider than the line step."""
+    k = len(toks)
+    while k > 0 and toks[k - 1].kind == "text":
+        if k < len(toks) and toks[k].i - toks[k - 1].i > step:
+            break
+        k -= 1
+    return k
+
+
+def _segment(toks: list[Token], side: str, step: int):
+    """Cut the tokens into forms: a new form starts with a label or heading
+    its current form already has. The three headings of one form belong
+    together however they are spaced, wherever its fields stand. Returns
+    (forms, text before the first form)."""
+    forms: list[list[Token]] = []
+    cur: list[Token] = []
+    seen: set[tuple[str, str]] = set()
+    for t in toks:
+        if t.kind != "text":
+            key = (t.kind, t.role)
+            if key in seen:
+                cut = len(cur)
+                while cut and cur[cut - 1].kind == "text" and cur[cut - 1].i == t.i:
+                    cut -= 1  # "Canada  Donor Countries": the value on the label's line
+                if side == "before" and t.kind == "label" and cut == len(cur):
+                    cut = _last_block(cur, step)
+                forms.append(cur[:cut])
+                cur = cur[cut:]
+                seen = {(c.kind, c.role) for c in cur if c.kind != "text"}
+            seen.add(key)
+        cur.append(t)
+    forms.append(cur)
+    prelude: list[Token] = []
+    first = forms[0]
+    k = next((j for j, t in enumerate(first) if t.kind != "text"), len(first))
+    lead = first[:k]
+    if side == "before" and k < len(first) and first[k].kind == "label":
+        keep = _last_block(lead, step)
+        prelude, forms[0] = lead[:keep], first[keep:]
+    elif side == "after" or (k < len(first) and first[k].kind == "heading"):
+        prelude, forms[0] = lead, first[k:]
+    return [f for f in forms if any(t.kind != "text" for t in f)], prelude
+
+
+# ================================================================ a form
+
+def _owners(form: list[Token], side: str, step: int) -> list[int | None]:
+    """For each token, the index of the label or heading its text belongs
+    to (None for a label/heading, or text that belongs to none)."""
+    n = len(form)
+    own: list[int | None] = [None] * n
+    marks = [k for k, t in enumerate(form) if t.kind != "text"]
+    for k, t in enumerate(form):
+        if t.kind != "text":
+            continue
+        if t.side:  # on a label's line: that label's
+            own[k] = k + 1 if t.side == "before" else k - 1
+            continue
+        prev = max((m for m in marks if m < k), default=None)
+        nxt = min((m for m in marks if m > k), default=None)
+        prev_t = form[prev] if prev is not None else None
+        nxt_t = form[nxt] if nxt is not None else None
+        if side == "after":
+            if prev_t is not None and not _has_same_line(form, prev):
+                own[k] = prev
+            elif prev_t is not None and prev_t.kind == "heading":
+                own[k] = prev
+            elif nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt) \
+                    and prev_t is None:
+                own[k] = nxt
+            else:
+                own[k] = None
+        else:
+            if nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt):
+                if prev_t is None or prev_t.kind == "label":
+                    own[k] = nxt
+                else:  # after a heading's text: only the label's value
+                    block = _value_before(form[prev + 1:nxt], nxt_t.role, step) + prev + 1
+                    own[k] = nxt if k >= block else prev
+            elif prev_t is not None and prev_t.kind == "heading":
+                own[k] = prev
+            else:
+                own[k] = None
+    return own
+
+
+def _value_before(texts: list[Token], role: str, step: int) -> int:
+    """Where the value printed just before a label starts, in the text that
+    follows a heading: the widest run of closing lines that reads as the
+    field's type, else the closing block."""
+    if role in _TYPED:
+        best = None
+        for k in range(len(texts) - 1, max(-1, len(texts) - 8), -1):
+            if _fits(role, value_kind(" ".join(t.text for t in texts[k:]))):
+                best = k
+        if best is not None:
+            return best
+    return _last_block(texts, step)
+
+
+def _has_same_line(form: list[Token], k: int) -> bool:
+    t = form[k]
+    return any(form[j].kind == "text" and form[j].i == t.i for j in (k - 1, k + 1) if 0 <= j < len(form))
+
+
+def _read_form(form: list[Token], sheet_no: int, side: str, step: int, lines: list[str]) -> RawSheet:
+    """One form's tokens -> a raw sheet: values by the label they belong
+    to, then checked and moved by what they are."""
+    heads = [t for t in form if t.kind == "heading"]
+    anchor = next((t for t in heads if t.role == "summary"), form[0])
+    sheet = RawSheet(sheet_no=sheet_no, line_no=anchor.i + 1)
+    own = _owners(form, side, step)
+    values: dict[str, list[Token]] = defaultdict(list)   # field -> text tokens
+    sections: list[tuple[list[str], list[Token]]] = []   # stacked headings -> their text
+    loose: list[Token] = []
+    for k, t in enumerate(form):
+        if t.kind == "heading":
+            if sections and not sections[-1][1] and form[k - 1].kind == "heading":
+                sections[-1][0].append(t.role)   # headings printed one under another
+            else:
+                sections.append(([t.role], []))
+        elif t.kind == "text":
+            o = own[k]
+            if o is None:
+                loose.append(t)
+            elif form[o].kind == "label":
+                values[form[o].role].append(t)
+            else:
+                for roles, texts in reversed(sections):
+                    if form[o].role in roles:
+                        texts.append(t)
+                        break
+    _assign_fields(sheet, values, loose)
+    _assign_texts(sheet, sections, step, lines)
+    if loose and not sheet.summary and any("summary" in roles for roles, _ in sections):
+        # a summary heading printed with the others, its text after the fields
+        sheet.summary = _text_paragraphs(loose, step, lines)
+        loose = []
+    for sec in ("summary", "objectives", "results"):
+        if not any(sec in roles for roles, _ in sections):
+            sheet.headings_missing.append(sec)
+    for t in loose:
+        sheet.problems.append((t.i + 1, "sheet", "text outside any field", t.text))
+    return sheet
+
+
+def _value(toks: list[Token]) -> Value | None:
+    return Value([t.text for t in toks], toks[0].i + 1) if toks else None
+
+
+def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[Token]) -> None:
+    """Typed fields first: a value that is plainly a date, a link or a
+    pillar under another field's label (or under none) moves to its own
+    field when that one is empty, with a 'field guessed' row."""
+    kinds = {f: value_kind(" ".join(t.text for t in v)) for f, v in values.items() if v}
+    for f, kind in list(kinds.items()):
+        if _fits(f, kind) or f not in ("name", "beneficiaries", "date", "url", "pillar", "donors"):
+            continue
+        target = kind.split(":")[-1]
+        strong = kind in ("date", "url") or kind.startswith("placeholder:")
+        if target in _TYPED + ("beneficiaries",) and target != f and strong and not values.get(target):
+            v = values.pop(f)
+            values[target] = v
+            kinds[target] = kinds.pop(f)
+            sheet.problems.append((v[0].i + 1, target, "field guessed",
+                                   " ".join(t.text for t in v)))
+    for t in list(loose):
+        kind = value_kind(t.text)
+        target = kind.split(":")[-1]
+        if target in _TYPED and not values.get(target):
+            values[target] = [t]
+            loose.remove(t)
+            sheet.problems.append((t.i + 1, target, "field guessed", t.text))
+
+    pillar, name = values.get("pillar", []), values.get("name", [])
+    if pillar and (m := _pillar_re().match(pillar[0].text)):
+        sheet.pillar = Value([m.group(1)], pillar[0].i + 1)
+        rest = [Token(pillar[0].i, "text", text=m.group(2).strip())] + pillar[1:]
+        rest = [t for t in rest if t.text]
+        if rest and not name:
+            name = rest  # "Security Port Evaluations and Assessments": pillar run into the name
+        elif rest:
+            sheet.problems.append((rest[0].i + 1, "pillar", "text after the pillar",
+                                   " ".join(t.text for t in rest)))
+    elif pillar:
+        sheet.pillar = _value(pillar)
+    elif name and (m := _pillar_re().match(name[0].text)) and m.group(2).strip():
+        sheet.pillar = Value([m.group(1)], name[0].i + 1)
+        name = [Token(name[0].i, "text", text=m.group(2).strip())] + name[1:]
+    sheet.name = _value(name)
+    sheet.beneficiaries = _value(values.get("beneficiaries", []))
+    sheet.url = _value(values.get("url", []))
+    donors = values.get("donors", [])
+    if donors:
+        # one donor per line, or one name wrapped over two lines
+        per_line = len(donors) > 1 and all(value_kind(t.text) == "donors" for t in donors)
+        sheet.donors = Value([("; " if per_line else " ").join(t.text for t in donors)], donors[0].i + 1)
+    _assign_dates(sheet, values.get("date", []))
+
+
+def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
+    if not toks:
+        return
+    pieces = _date_pieces([t.text for t in toks])
+    line = toks[0].i + 1
+    if pieces is None:  # not a date: left to normalise to report
+        sheet.start = Value([" ".join(t.text for t in toks)], line)
+        return
+    if len(pieces) == 1:
+        text, after_to = pieces[0]
+        if after_to:
+            sheet.end = Value([text], line)
+        else:
+            sheet.start = Value([text], line)
+        return
+    (a, _), (b, _) = pieces[0], pieces[1]
+    da, db = parse_date(a).value, parse_date(b).value
+    if da and db and db < da[:len(db)]:
+        a, b = b, a  # start and end printed in reverse order
+        sheet.problems.append((line, "date", "field guessed", f"{b} to {a} read as {a} to {b}"))
+    sheet.start, sheet.end = Value([a], line), Value([b], line)
+    for text, _ in pieces[2:]:
+        sheet.problems.append((line, "date", "third date in the field", text))
+
+
+def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
+    """Each heading's text; headings printed one under another share the
+    text that follows them, split as the form orders it (objectives, then
+    results; a summary set apart)."""
+    for roles, texts in sections:
+        if not texts:
+            continue
+        paras = _text_paragraphs(texts, step, lines)
+        if len(roles) == 1:
+            setattr(sheet, roles[0], getattr(sheet, roles[0]) + paras)
+            continue
+        order = [r for r in ("objectives", "results", "summary") if r in roles]
+        if order[0] == "objectives":
+            obj, rest = _split_objectives(paras)
+            sheet.objectives += obj
+            if "results" in order:
+                if "summary" in order and not sheet.summary:
+                    rest, summ = _split_summary(rest)
+                    sheet.summary += summ
+                sheet.results += rest
+            elif "summary" in order:
+                sheet.summary += rest
+        else:
+            sheet.results += paras
+
+
+def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
+    """Paragraphs of one heading's text. In a single-spaced layer a blank
+    line ends a paragraph; a double-spaced one is read by line lengths."""
+    if step == 1:
+        paras, cur = [], []
+        for t in texts:
+            if cur and (t.i - cur[-1][0] > 1 or _LIST_ITEM.match(t.text)):
+                paras.append(cur)
+                cur = []
+            cur.append((t.i, lines[t.i] if not t.side else t.text))
+        if cur:
+            paras.append(cur)
+        return paras
+    first, last = texts[0].i, texts[-1].i
+    ids = {t.i for t in texts}
+    block = [(j, lines[j] if j in ids else "") for j in range(first, last + 1)]
+    return _paragraphs(block)
+
+
+# ------------------------------------------ labels printed apart from values
 
 def _anchors(lines: list[str]) -> list[tuple[int, str]]:
     """(index, text before the heading) of the first line of every group of
@@ -144,7 +633,10 @@ def _summary_head(text: str) -> bool:
     return fold(text) in _summary_heads()
 
 
-def split_sheets(lines: list[str]) -> list[RawSheet]:
+def _split_apart(lines: list[str]) -> list[RawSheet]:
+    """Sheets whose labels stand in a block apart from their values: cut at
+    the headings, then read each sheet's boxes by their place around the
+    label block (see the module docstring)."""
     anchors = _anchors(lines)
     sheets: list[RawSheet] = []
     prelude: list[tuple[int, str]] = [(i, l) for i, l in enumerate(lines[:anchors[0][0]])] if anchors else []
@@ -292,7 +784,7 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
 
     n = len(body)
     labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
-    donors_label = next((j for j in labels if label_role(body[j][1]) == "label_donors"), None)
+    donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
     # the end date: "<date> to", "Completion to", or a date then "to" alone
     end_j = None
     search_from = donors_label + 1 if donors_label is not None else 0
@@ -387,9 +879,6 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
     if not sheet.summary and len(sheet.results) > 1:
         # some sheets print the summary before the field zone, after the results
         sheet.results, sheet.summary = _split_summary(sheet.results)
-    for name, paras_ in (("objectives", sheet.objectives), ("results", sheet.results), ("summary", sheet.summary)):
-        if paras_:
-            sheet.text_line[name] = paras_[0][0][0]
 
 
 def _find_name_zone(body, top):
