@@ -267,10 +267,18 @@ def _label_evidence(toks: list[Token]) -> tuple[int, int]:
     return beside, apart
 
 
-def _value_side(toks: list[Token]) -> str:
-    """'after' when a label's value follows it, 'before' when it precedes
-    it: voted by the values recognisable by their type."""
-    votes = Counter()
+@dataclass(frozen=True)
+class Layout:
+    """How one text layer prints the form."""
+    side: str   # a label's value stands "after" or "before" it
+    step: int   # 1 single-spaced, 2 a blank line after every line
+    gap: int    # lines from a label to its value on another line
+
+
+def _layout(toks: list[Token]) -> Layout:
+    """Voted by the values recognisable by their type: on which side of its
+    label a value stands, and how far from it."""
+    votes, gaps = Counter(), Counter()
     for k, t in enumerate(toks):
         if t.kind != "label":
             continue
@@ -283,16 +291,11 @@ def _value_side(toks: list[Token]) -> str:
         for j, side in ((k + 1, "after"), (k - 1, "before")):
             if 0 <= j < len(toks) and toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text)):
                 votes[side] += 1
-    return "before" if votes["before"] > votes["after"] else "after"
-
-
-def _line_step(toks: list[Token]) -> int:
-    """1 for a single-spaced text layer, 2 for one with a blank line after
-    every line (the gap that separates blocks is wider than this)."""
-    gaps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
-    if not gaps:
-        return 1
-    return 2 if gaps[2] > gaps[1] else 1
+                gaps[abs(toks[j].i - t.i)] += 1
+    steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+    step = 2 if steps[2] > steps[1] else 1
+    gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else step
+    return Layout("before" if votes["before"] > votes["after"] else "after", step, gap)
 
 
 # ============================================================== sheets
@@ -312,12 +315,11 @@ def split_sheets(lines: list[str]) -> list[RawSheet]:
 
 
 def _filled(sheets: list[RawSheet]) -> int:
-    """How much of the form a reading found: values that are what their
-    field holds, texts, less what it could not place."""
+    """How many of the form's boxes a reading filled, less the text it could
+    not place (cutting one form into several fills no more boxes)."""
     n = 0
     for s in sheets:
         n += sum(v is not None for v in (s.pillar, s.name, s.start, s.end, s.beneficiaries, s.url, s.donors))
-        n += bool(s.objectives) + bool(s.results) + bool(s.summary)
         n -= sum(1 for p in s.problems if p[2] in ("text outside any field", "field guessed"))
     return n
 
@@ -325,9 +327,9 @@ def _filled(sheets: list[RawSheet]) -> int:
 def _split_beside(lines: list[str], toks: list[Token]) -> list[RawSheet]:
     """Sheets whose labels stand beside their values (either side, same
     line or next)."""
-    side, step = _value_side(toks), _line_step(toks)
-    groups, prelude = _segment(toks, side, step)
-    sheets = [_read_form(g, n, side, step, lines) for n, g in enumerate(groups, 1)]
+    lay = _layout(toks)
+    groups, prelude = _segment(toks, lay)
+    sheets = [_read_form(g, n, lay, lines) for n, g in enumerate(groups, 1)]
     if prelude and sheets:
         sheets[0].problems.append((prelude[0].i + 1, "file", "text before the first sheet",
                                    " ".join(t.text for t in prelude)))
@@ -345,7 +347,7 @@ def _last_block(toks: list[Token], step: int) -> int:
     return k
 
 
-def _segment(toks: list[Token], side: str, step: int):
+def _segment(toks: list[Token], lay: Layout):
     """Cut the tokens into forms: a new form starts with a label or heading
     its current form already has. The three headings of one form belong
     together however they are spaced, wherever its fields stand. Returns
@@ -360,8 +362,8 @@ def _segment(toks: list[Token], side: str, step: int):
                 cut = len(cur)
                 while cut and cur[cut - 1].kind == "text" and cur[cut - 1].i == t.i:
                     cut -= 1  # "Canada  Donor Countries": the value on the label's line
-                if side == "before" and t.kind == "label" and cut == len(cur):
-                    cut = _last_block(cur, step)
+                if lay.side == "before" and t.kind == "label" and cut == len(cur):
+                    cut = _value_before(cur, t, lay)
                 forms.append(cur[:cut])
                 cur = cur[cut:]
                 seen = {(c.kind, c.role) for c in cur if c.kind != "text"}
@@ -372,17 +374,17 @@ def _segment(toks: list[Token], side: str, step: int):
     first = forms[0]
     k = next((j for j, t in enumerate(first) if t.kind != "text"), len(first))
     lead = first[:k]
-    if side == "before" and k < len(first) and first[k].kind == "label":
-        keep = _last_block(lead, step)
+    if lay.side == "before" and k < len(first) and first[k].kind == "label":
+        keep = _value_before(lead, first[k], lay)
         prelude, forms[0] = lead[:keep], first[keep:]
-    elif side == "after" or (k < len(first) and first[k].kind == "heading"):
+    elif lay.side == "after" or (k < len(first) and first[k].kind == "heading"):
         prelude, forms[0] = lead, first[k:]
     return [f for f in forms if any(t.kind != "text" for t in f)], prelude
 
 
 # ================================================================ a form
 
-def _owners(form: list[Token], side: str, step: int) -> list[int | None]:
+def _owners(form: list[Token], lay: Layout) -> list[int | None]:
     """For each token, the index of the label or heading its text belongs
     to (None for a label/heading, or text that belongs to none)."""
     n = len(form)
@@ -398,7 +400,7 @@ def _owners(form: list[Token], side: str, step: int) -> list[int | None]:
         nxt = min((m for m in marks if m > k), default=None)
         prev_t = form[prev] if prev is not None else None
         nxt_t = form[nxt] if nxt is not None else None
-        if side == "after":
+        if lay.side == "after":
             if prev_t is not None and not _has_same_line(form, prev):
                 own[k] = prev
             elif prev_t is not None and prev_t.kind == "heading":
@@ -413,7 +415,7 @@ def _owners(form: list[Token], side: str, step: int) -> list[int | None]:
                 if prev_t is None or prev_t.kind == "label":
                     own[k] = nxt
                 else:  # after a heading's text: only the label's value
-                    block = _value_before(form[prev + 1:nxt], nxt_t.role, step) + prev + 1
+                    block = _value_before(form[prev + 1:nxt], nxt_t, lay) + prev + 1
                     own[k] = nxt if k >= block else prev
             elif prev_t is not None and prev_t.kind == "heading":
                 own[k] = prev
@@ -422,18 +424,24 @@ def _owners(form: list[Token], side: str, step: int) -> list[int | None]:
     return own
 
 
-def _value_before(texts: list[Token], role: str, step: int) -> int:
-    """Where the value printed just before a label starts, in the text that
-    follows a heading: the widest run of closing lines that reads as the
-    field's type, else the closing block."""
-    if role in _TYPED:
-        best = None
-        for k in range(len(texts) - 1, max(-1, len(texts) - 8), -1):
-            if _fits(role, value_kind(" ".join(t.text for t in texts[k:]))):
-                best = k
-        if best is not None:
-            return best
-    return _last_block(texts, step)
+def _value_before(texts: list[Token], label: Token, lay: Layout) -> int:
+    """Where the value printed just before ``label`` starts in the text
+    tokens that precede it (len(texts) when it has none): the closing lines,
+    if they end as near the label as the layer prints values; for a field
+    known by its type, the widest run of them that reads as that type."""
+    end = len(texts)
+    while end and texts[end - 1].kind != "text":
+        end -= 1
+    if not end or label.i - texts[end - 1].i > lay.gap:
+        return len(texts)
+    block = _last_block(texts[:end], lay.step)
+    if label.role not in _TYPED:
+        return block
+    best = len(texts)
+    for k in range(end - 1, max(block, end - 8) - 1, -1):
+        if _fits(label.role, value_kind(" ".join(t.text for t in texts[k:end]))):
+            best = k
+    return best
 
 
 def _has_same_line(form: list[Token], k: int) -> bool:
@@ -441,13 +449,13 @@ def _has_same_line(form: list[Token], k: int) -> bool:
     return any(form[j].kind == "text" and form[j].i == t.i for j in (k - 1, k + 1) if 0 <= j < len(form))
 
 
-def _read_form(form: list[Token], sheet_no: int, side: str, step: int, lines: list[str]) -> RawSheet:
+def _read_form(form: list[Token], sheet_no: int, lay: Layout, lines: list[str]) -> RawSheet:
     """One form's tokens -> a raw sheet: values by the label they belong
     to, then checked and moved by what they are."""
     heads = [t for t in form if t.kind == "heading"]
     anchor = next((t for t in heads if t.role == "summary"), form[0])
     sheet = RawSheet(sheet_no=sheet_no, line_no=anchor.i + 1)
-    own = _owners(form, side, step)
+    own = _owners(form, lay)
     values: dict[str, list[Token]] = defaultdict(list)   # field -> text tokens
     sections: list[tuple[list[str], list[Token]]] = []   # stacked headings -> their text
     loose: list[Token] = []
@@ -469,10 +477,10 @@ def _read_form(form: list[Token], sheet_no: int, side: str, step: int, lines: li
                         texts.append(t)
                         break
     _assign_fields(sheet, values, loose)
-    _assign_texts(sheet, sections, step, lines)
+    _assign_texts(sheet, sections, lay.step, lines)
     if loose and not sheet.summary and any("summary" in roles for roles, _ in sections):
         # a summary heading printed with the others, its text after the fields
-        sheet.summary = _text_paragraphs(loose, step, lines)
+        sheet.summary = _text_paragraphs(loose, lay.step, lines)
         loose = []
     for sec in ("summary", "objectives", "results"):
         if not any(sec in roles for roles, _ in sections):
@@ -593,7 +601,7 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
     if step == 1:
         paras, cur = [], []
         for t in texts:
-            if cur and (t.i - cur[-1][0] > 1 or _LIST_ITEM.match(t.text)):
+            if cur and t.i - cur[-1][0] > 1:
                 paras.append(cur)
                 cur = []
             cur.append((t.i, lines[t.i] if not t.side else t.text))
