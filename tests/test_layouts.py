@@ -99,21 +99,29 @@ def _texts(r: dict) -> list[str]:
 
 
 def _box(style: str, label: str, value: str) -> list[str]:
+    """One box of the form; a value of several lines keeps them."""
     if not value:
         return [label]
-    return {"same-line-after": [f"{label} {value}"],
-            "same-line-before": [f"{value}      {label}"],
-            "line-after": [label, value],
-            "line-before": [value, label],
-            "blank-lines-between": [label, "", "", value]}[style]
+    v = value.split("\n")
+    return {"same-line-after": [f"{label} {v[0]}"] + v[1:],
+            "same-line-before": v[:-1] + [f"{v[-1]}      {label}"],
+            "line-after": [label] + v,
+            "line-before": v + [label],
+            "blank-lines-between": [label, "", ""] + v}[style]
 
 
-def print_sheet(r: dict, style: str, order: list[str], fields_last: bool,
-                pillar_run_in: str | None = None) -> list[str]:
+def print_sheet(r: dict, style: str | dict, order: list[str], fields_last: bool,
+                pillar_run_in: str | None = None, dates: str = "{start} to {end}",
+                donor_sep: str = "; ") -> list[str]:
+    """One sheet: ``style`` for every box or per field; ``dates`` how the
+    Date box prints a start and an end; ``donor_sep`` between donors."""
     values = field_values(r, pillar_run_in)
+    if r["start_date"] and r["end_status"] != "unspecified":
+        values["date"] = dates.format(**dict(zip(("start", "end"), values["date"].split(" to "))))
+    values["donors"] = values["donors"].replace("; ", donor_sep)
     boxes: list[str] = []
     for f in order:
-        boxes += _box(style, LABELS[f], values[f]) + [""]
+        boxes += _box(style if isinstance(style, str) else style[f], LABELS[f], values[f]) + [""]
     texts = _texts(r)
     return (texts + boxes if fields_last else boxes + texts) + ["", ""]
 
@@ -194,4 +202,56 @@ def test_pillar_run_into_the_name(source_file, run_in, placeholder, style):
 def test_any_layout_of_the_golden_sheets(source_file, style, order, fields_last):
     sheets = GOLDEN_SHEETS[source_file]
     lines = print_document(sheets, style=style, order=order, fields_last=fields_last)
+    assert_fields_come_back(sheets, lines, source_file)
+
+
+@pytest.mark.parametrize("source_file", FILES)
+@pytest.mark.parametrize("dates", [
+    pytest.param("{start}\n{end}", id="start-and-end-on-two-lines"),
+    pytest.param("{end}\n{start}", id="end-printed-before-start"),
+    pytest.param("{start} to\n{end}", id="to-after-the-start"),
+    pytest.param("{start}\nto {end}", id="to-before-the-end"),
+    pytest.param("{start} - {end}", id="dash"),
+    pytest.param("{start}\n{end} to", id="to-after-the-end"),
+])
+def test_dates_printed_apart(source_file, dates):
+    sheets = GOLDEN_SHEETS[source_file]
+    lines = print_document(sheets, style="line-after", order=FORM_ORDER, fields_last=False, dates=dates)
+    assert_fields_come_back(sheets, lines, source_file)
+
+
+@pytest.mark.parametrize("source_file", FILES)
+@pytest.mark.parametrize("donor_sep", [
+    pytest.param("\n", id="one-per-line"),
+    pytest.param(", ", id="comma"),
+    pytest.param(" / ", id="slash"),
+    pytest.param(" & ", id="ampersand"),
+])
+@pytest.mark.parametrize("style", ["line-after", "line-before"])
+def test_donors_printed_apart(source_file, donor_sep, style):
+    sheets = GOLDEN_SHEETS[source_file]
+    lines = print_document(sheets, style=style, order=FORM_ORDER, fields_last=False, donor_sep=donor_sep)
+    assert_fields_come_back(sheets, lines, source_file)
+
+
+SIDES = {"after": ["same-line-after", "line-after", "blank-lines-between"],
+         "before": ["same-line-before", "line-before"]}
+
+
+@st.composite
+def box_styles(draw):
+    """One style per box, all printing values on one side of their labels
+    (an extractor reads the form in one direction)."""
+    side = draw(st.sampled_from(sorted(SIDES)))
+    return {f: draw(st.sampled_from(SIDES[side])) for f in LABELS}
+
+
+@settings(max_examples=25, deadline=None)
+@given(source_file=st.sampled_from(FILES), styles=box_styles(),
+       order=st.permutations(FORM_ORDER), fields_last=st.booleans())
+def test_boxes_of_one_sheet_printed_differently(source_file, styles, order, fields_last):
+    """An extractor keeps a short value on its label's line and puts a long
+    one under it: the styles mixed within one document."""
+    sheets = GOLDEN_SHEETS[source_file]
+    lines = print_document(sheets, style=styles, order=order, fields_last=fields_last)
     assert_fields_come_back(sheets, lines, source_file)

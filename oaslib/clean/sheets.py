@@ -219,8 +219,8 @@ def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
 
 @lru_cache(maxsize=4096)
 def value_kind(text: str) -> str:
-    """What a value fragment is: 'url', 'date', 'pillar', 'donors',
-    'placeholder:<field>' or 'text'."""
+    """What a value fragment is: 'url', 'date', 'pillar', 'pillar-name'
+    (a pillar run into the name), 'donors', 'placeholder:<field>' or 'text'."""
     ph = placeholder_field(text)
     if ph:
         return "placeholder:" + {"start_date": "date", "end_date": "date"}.get(ph, ph)
@@ -229,8 +229,8 @@ def value_kind(text: str) -> str:
     if any(c.isdigit() for c in text) or len(text) < 40:
         if _date_pieces([text]) is not None:
             return "date"
-    if _pillar_re().match(text):
-        return "pillar"
+    if m := _pillar_re().match(text):
+        return "pillar-name" if m.group(2).strip() else "pillar"
     if len(text) < 200:
         donors, unknown = parse_donors(text)
         if donors and not unknown:
@@ -238,8 +238,33 @@ def value_kind(text: str) -> str:
     return "text"
 
 
+def run_kind(texts: list[str]) -> str:
+    """What a value printed over several lines is: the lines read together
+    ("Banco de Desarrollo de América" / "Latina (CAF)"), or each line the
+    same kind (a start and an end date, one donor per line)."""
+    if len(texts) == 1:
+        return value_kind(texts[0])
+    kind = value_kind(" ".join(texts))
+    if kind != "text":
+        return kind
+    kinds = {value_kind(t) for t in texts}
+    if len(kinds) == 1 and kinds & {"date", "donors"}:
+        return kinds.pop()
+    if _date_pieces(texts) is not None:
+        return "date"
+    return kind
+
+
+def _takes(role: str, kind: str) -> bool:
+    """Whether a field could hold a value of this kind: a typed field only
+    its type; a free-text field anything not plainly of another type."""
+    if role in _TYPED:
+        return _fits(role, kind)
+    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any")
+
+
 def _fits(role: str, kind: str) -> bool:
-    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "placeholder:pillar")
+    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "pillar-name")
 
 
 # ========================================================= which reading
@@ -270,32 +295,78 @@ def _label_evidence(toks: list[Token]) -> tuple[int, int]:
 @dataclass(frozen=True)
 class Layout:
     """How one text layer prints the form."""
-    side: str   # a label's value stands "after" or "before" it
+    side: str   # a label's value stands "after" or "before" it, mostly
     step: int   # 1 single-spaced, 2 a blank line after every line
     gap: int    # lines from a label to its value on another line
+    sides: tuple[tuple[str, str], ...] = ()  # (field, side) where a field's own values tell
+    gaps: tuple[tuple[str, int], ...] = ()   # (field, gap), 0 for values on the label's line
+
+    mixed: bool = False  # fields disagree on the side: a field's own values must tell
+
+    def side_of(self, role: str) -> str | None:
+        return dict(self.sides).get(role, None if self.mixed else self.side)
+
+    def gap_of(self, role: str) -> int:
+        return dict(self.gaps).get(role, self.gap)
+
+
+def _unclaimed_neighbour(toks: list[Token], k: int) -> tuple[str, int]:
+    """("after"/"before", distance) when the text next to label ``k`` can be
+    no other mark's; ("", 0) when it could."""
+    def boxed(j: int) -> bool:  # a label whose value shares its line
+        return toks[j].kind == "label" and any(
+            toks[n].kind == "text" and toks[n].i == toks[j].i for n in (j - 1, j + 1) if 0 <= n < len(toks))
+    free = lambda j: toks[j].kind == "text" and not toks[j].side  # noqa: E731
+    j = k + 1
+    while j < len(toks) and free(j):
+        j += 1
+    if j > k + 1 and (j == len(toks) or toks[j].kind != "label" or boxed(j)):
+        return "after", toks[k + 1].i - toks[k].i
+    j = k - 1
+    while j >= 0 and free(j):
+        j -= 1
+    if j < k - 1 and j >= 0 and (boxed(j) or toks[j].kind == "text"):
+        return "before", toks[k].i - toks[k - 1].i
+    return "", 0
 
 
 def _layout(toks: list[Token]) -> Layout:
-    """Voted by the values recognisable by their type: on which side of its
-    label a value stands, and how far from it."""
-    votes, gaps = Counter(), Counter()
+    """Voted by the values recognisable by their type, and those on their
+    label's line: on which side of its label a value stands (for each field,
+    where its values tell; an extractor may keep a short value on its
+    label's line and wrap a long one under it), and how far from it."""
+    votes, gaps, role_gaps = defaultdict(Counter), Counter(), defaultdict(Counter)
     for k, t in enumerate(toks):
         if t.kind != "label":
             continue
         same = [n for n in toks[max(0, k - 1):k + 2] if n.kind == "text" and n.i == t.i]
         if same:
-            votes[same[0].side] += 1
+            votes[t.role][same[0].side] += 1
+            role_gaps[t.role][0] += 1
             continue
         if t.role not in _TYPED:
+            # a free-text box: its text is plainly its own when no other
+            # mark could take it (a heading takes only what follows it)
+            side, d = _unclaimed_neighbour(toks, k)
+            if side:
+                votes[t.role][side] += 1
+                role_gaps[t.role][d] += 1
+                gaps[d] += 1
             continue
         for j, side in ((k + 1, "after"), (k - 1, "before")):
             if 0 <= j < len(toks) and toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text)):
-                votes[side] += 1
+                votes[t.role][side] += 1
                 gaps[abs(toks[j].i - t.i)] += 1
+                role_gaps[t.role][abs(toks[j].i - t.i)] += 1
+    total = sum(votes.values(), Counter())
     steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
     step = 2 if steps[2] > steps[1] else 1
     gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else step
-    return Layout("before" if votes["before"] > votes["after"] else "after", step, gap)
+    sides = tuple((r, "before" if v["before"] > v["after"] else "after")
+                  for r, v in votes.items() if v["before"] != v["after"])
+    per_role = tuple((r, max(g, key=lambda d: (g[d], d))) for r, g in role_gaps.items())
+    mixed = min(total["before"], total["after"]) > 0.25 * (total["before"] + total["after"])
+    return Layout("before" if total["before"] > total["after"] else "after", step, gap, sides, per_role, mixed)
 
 
 # ============================================================== sheets
@@ -362,7 +433,7 @@ def _segment(toks: list[Token], lay: Layout):
                 cut = len(cur)
                 while cut and cur[cut - 1].kind == "text" and cur[cut - 1].i == t.i:
                     cut -= 1  # "Canada  Donor Countries": the value on the label's line
-                if lay.side == "before" and t.kind == "label" and cut == len(cur):
+                if t.kind == "label" and lay.side_of(t.role) == "before" and cut == len(cur):
                     cut = _value_before(cur, t, lay)
                 forms.append(cur[:cut])
                 cur = cur[cut:]
@@ -373,54 +444,105 @@ def _segment(toks: list[Token], lay: Layout):
     prelude: list[Token] = []
     first = forms[0]
     k = next((j for j, t in enumerate(first) if t.kind != "text"), len(first))
-    lead = first[:k]
-    if lay.side == "before" and k < len(first) and first[k].kind == "label":
-        keep = _value_before(lead, first[k], lay)
-        prelude, forms[0] = lead[:keep], first[keep:]
-    elif lay.side == "after" or (k < len(first) and first[k].kind == "heading"):
-        prelude, forms[0] = lead, first[k:]
+    if k < len(first):
+        j = k
+        while j and first[j - 1].i == first[k].i:
+            j -= 1  # the value on the first label's line is that label's
+        keep = j
+        if first[k].kind == "label" and lay.side_of(first[k].role) == "before" and j == k:
+            keep = _value_before(first[:k], first[k], lay)
+        prelude, forms[0] = first[:keep], first[keep:]
     return [f for f in forms if any(t.kind != "text" for t in f)], prelude
 
 
 # ================================================================ a form
 
 def _owners(form: list[Token], lay: Layout) -> list[int | None]:
-    """For each token, the index of the label or heading its text belongs
-    to (None for a label/heading, or text that belongs to none)."""
-    n = len(form)
-    own: list[int | None] = [None] * n
+    """For each text token, the index of the label or heading it belongs
+    to; None for a label or heading, or a text that belongs to none.
+
+    The text between two marks goes to the one that can take it: a heading
+    takes what follows it, up to the value printed before a label; a label
+    whose value shares its line takes none (but the wrapped rest of it);
+    between two labels that could both take it, the one it stands as near
+    to as this layer prints values, else the one on the layer's side."""
+    own: list[int | None] = [None] * len(form)
     marks = [k for k, t in enumerate(form) if t.kind != "text"]
     for k, t in enumerate(form):
-        if t.kind != "text":
-            continue
-        if t.side:  # on a label's line: that label's
+        if t.kind == "text" and t.side:  # on a label's line: that label's
             own[k] = k + 1 if t.side == "before" else k - 1
+    bounds = [None] + marks + [None]
+    taken: set[int | None] = set()
+    between: list[tuple[list[int], int, int]] = []
+    for prev, nxt in zip(bounds, bounds[1:]):
+        lo = prev + 1 if prev is not None else 0
+        hi = nxt if nxt is not None else len(form)
+        run = [k for k in range(lo, hi) if not form[k].side]
+        if not run:
             continue
-        prev = max((m for m in marks if m < k), default=None)
-        nxt = min((m for m in marks if m > k), default=None)
         prev_t = form[prev] if prev is not None else None
         nxt_t = form[nxt] if nxt is not None else None
-        if lay.side == "after":
-            if prev_t is not None and not _has_same_line(form, prev):
-                own[k] = prev
-            elif prev_t is not None and prev_t.kind == "heading":
-                own[k] = prev
-            elif nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt) \
-                    and prev_t is None:
-                own[k] = nxt
-            else:
-                own[k] = None
+        prev_free = prev_t is not None and not _has_same_line(form, prev)
+        nxt_free = nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt)
+        first, last = form[run[0]], form[run[-1]]
+        if prev_t is not None and prev_t.kind == "heading":
+            cut = _value_before(form[lo:hi], nxt_t, lay) + lo if nxt_free and lay.side_of(nxt_t.role) == "before" \
+                else hi
+            for k in run:
+                own[k] = nxt if k >= cut else prev
+            continue
+        if prev_free and nxt_free:
+            kind = run_kind([form[k].text for k in run])
+            fit_prev, fit_next = _takes(prev_t.role, kind), _takes(nxt_t.role, kind)
+            if fit_prev == fit_next:
+                between.append((run, prev, nxt))
+                continue
+            to = prev if fit_prev else nxt
+        elif prev_free:
+            to = prev
+        elif nxt_free and prev_t is not None and lay.side_of(prev_t.role) == "after" and first.i - prev_t.i <= lay.step:
+            to = prev  # the rest of a value that shares its label's line
+        elif nxt_free:
+            to = nxt
+        elif prev_t is not None and first.i - prev_t.i <= lay.step:
+            to = prev
         else:
-            if nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt):
-                if prev_t is None or prev_t.kind == "label":
-                    own[k] = nxt
-                else:  # after a heading's text: only the label's value
-                    block = _value_before(form[prev + 1:nxt], nxt_t, lay) + prev + 1
-                    own[k] = nxt if k >= block else prev
-            elif prev_t is not None and prev_t.kind == "heading":
-                own[k] = prev
-            else:
-                own[k] = None
+            to = None
+        for k in run:
+            own[k] = to
+        taken.add(to)
+    # a text between two labels that could both take it: the one that has
+    # no value yet, the one it stands as near to as this layer prints
+    # values, the one on the side this layer prints its values
+    changed = True
+    while changed:
+        changed = False
+        for item in list(between):
+            run, prev, nxt = item
+            if (prev in taken) != (nxt in taken):
+                to = nxt if prev in taken else prev
+                for k in run:
+                    own[k] = to
+                taken.add(to)
+                between.remove(item)
+                changed = True
+    for run, prev, nxt in between:
+        prev_t, nxt_t = form[prev], form[nxt]
+        d_prev, d_next = form[run[0]].i - prev_t.i, nxt_t.i - form[run[-1]].i
+        near_prev = lay.side_of(prev_t.role) != "before" and d_prev <= lay.gap_of(prev_t.role)
+        near_next = lay.side_of(nxt_t.role) != "after" and d_next <= lay.gap_of(nxt_t.role)
+        if near_prev != near_next:
+            to = prev if near_prev else nxt
+        elif lay.side_of(prev_t.role) == "after" and lay.side_of(nxt_t.role) != "before":
+            to = prev
+        elif lay.side_of(nxt_t.role) == "before" and lay.side_of(prev_t.role) != "after":
+            to = nxt
+        elif d_prev != d_next:
+            to = prev if d_prev < d_next else nxt
+        else:
+            to = prev if lay.side == "after" else nxt
+        for k in run:
+            own[k] = to
     return own
 
 
@@ -432,14 +554,16 @@ def _value_before(texts: list[Token], label: Token, lay: Layout) -> int:
     end = len(texts)
     while end and texts[end - 1].kind != "text":
         end -= 1
-    if not end or label.i - texts[end - 1].i > lay.gap:
+    if not end or label.i - texts[end - 1].i > lay.gap_of(label.role):
         return len(texts)
     block = _last_block(texts[:end], lay.step)
     if label.role not in _TYPED:
-        return block
+        # a name or beneficiaries box holds a few lines, not a paragraph
+        short = end - block <= 4 and sum(len(t.text) for t in texts[block:end]) <= 300
+        return block if short else len(texts)
     best = len(texts)
     for k in range(end - 1, max(block, end - 8) - 1, -1):
-        if _fits(label.role, value_kind(" ".join(t.text for t in texts[k:end]))):
+        if _fits(label.role, run_kind([t.text for t in texts[k:end]])):
             best = k
     return best
 
@@ -498,7 +622,7 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
     """Typed fields first: a value that is plainly a date, a link or a
     pillar under another field's label (or under none) moves to its own
     field when that one is empty, with a 'field guessed' row."""
-    kinds = {f: value_kind(" ".join(t.text for t in v)) for f, v in values.items() if v}
+    kinds = {f: run_kind([t.text for t in v]) for f, v in values.items() if v}
     for f, kind in list(kinds.items()):
         if _fits(f, kind) or f not in ("name", "beneficiaries", "date", "url", "pillar", "donors"):
             continue
@@ -560,8 +684,9 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
             sheet.start = Value([text], line)
         return
     (a, _), (b, _) = pieces[0], pieces[1]
-    da, db = parse_date(a).value, parse_date(b).value
-    if da and db and db < da[:len(db)]:
+    pa, pb = parse_date(a), parse_date(b)
+    da, db = pa.value, pb.value
+    if (da and db and db < da[:len(db)]) or (pa.ongoing and not pb.ongoing):
         a, b = b, a  # start and end printed in reverse order
         sheet.problems.append((line, "date", "field guessed", f"{b} to {a} read as {a} to {b}"))
     sheet.start, sheet.end = Value([a], line), Value([b], line)
