@@ -3,6 +3,8 @@ import textwrap
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oaslib.clean.activities import build_activities
 from oaslib.clean.sheets import split_sheets
@@ -272,3 +274,70 @@ def test_unnamed_program_takes_a_title_from_its_text():
     row, _ = one(text)
     assert pd.isna(row["name"])
     assert row["program"] == "UNSCR 1540 (2004) Implementation Program"
+
+
+# ------------------------------------------------- no sheet stops the tables
+
+def test_heading_after_a_sentence_at_the_end_of_a_file(raw_copy, tmp_path, capsys):
+    """Issue 11, defect 1: a file that ends with a sentence and a lone
+    PROGRAM SUMMARY made a sheet with no text, name or summary, whose
+    program id was taken from an activity id not made yet (KeyError)."""
+    from oaslib.cli import main
+    f = raw_copy / "000_3348439e6b9c1ad1.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "...in 2014.  The Resolution reaffirms \nPROGRAM SUMMARY\n",
+                 encoding="utf-8")
+    code = main(["clean", "--raw", str(raw_copy), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr()
+    assert code == 0 and "Traceback" not in out.err + out.out
+    acts = pd.read_csv(tmp_path / "out" / "activities.csv")
+    assert len(acts) >= 20 and acts["program_id"].notna().all()
+    assert (tmp_path / "out" / "donors.csv").exists() and (tmp_path / "out" / "quality.csv").exists()
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("PROGRAM SUMMARY\n", id="lone-heading"),
+    pytest.param("PROGRAM SUMMARY\nOBJECTIVES\nRESULTS\nPROGRAM SUMMARY\nRESULTS\n", id="headings-only"),
+    pytest.param("OAS Pillar\nName of Activity\nDate\nDonor Countries\n", id="labels-only"),
+    pytest.param("Donor Countries Canada\nPROGRAM SUMMARY\nOBJECTIVES\n", id="label-with-value-and-headings"),
+])
+def test_a_form_with_nothing_in_it_stops_nothing(text):
+    sheets = split_sheets((text + SHEET).split("\n"))
+    acts, donors, _ = build_activities([("t.txt", sheets)])
+    assert acts["program_id"].notna().all() and acts["activity_id"].is_unique
+    assert "Port Evaluations and Assessments" in set(acts["name"])
+
+
+@pytest.mark.parametrize("donors_text, expected", [
+    pytest.param("Acme Foundation; Acme Foundation", ["Acme Foundation"], id="unknown-donor-twice"),
+    pytest.param("Canada; Canada", ["Canada"], id="known-donor-twice"),
+    pytest.param("Acme Foundation, Canada, ACME FOUNDATION", ["Acme Foundation", "Canada"], id="unknown-donor-twice-other-case"),
+])
+def test_donor_named_twice_counts_once(donors_text, expected, tmp_path):
+    """Issue 11, defect 2: a repeated unknown donor repeated the donors
+    table's key (activity_id+donor) and stopped the run."""
+    from oaslib.clean.schema import TABLES, validate
+    acts, donors, _ = parse(SHEET.replace("Canada", donors_text))
+    assert donors["donor"].tolist() == expected
+    assert acts["donors"].tolist() == [";".join(expected)]
+    validate(donors, TABLES["donors"])
+
+
+_PIECES = ["PROGRAM SUMMARY", "OBJECTIVES", "RESULTS", "Donor Countries", "OAS Pillar", "Date", "Name of Activity",
+           "Target Beneficiaries", "Additional Information", "Completion to", "2/30/2017", "to", "http://", " ", "",
+           "Security", "Choose an item", "Donor Countries Acme; Acme", "Date 1/1/2017 to 12/31/2017",
+           "Canada; Canada      Donor Countries", "Security Port Evaluations", "7/1/2015 Date", "…in 2014.  The Resolution"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(SHEET.split("\n")), st.sampled_from(_PIECES), st.text(max_size=40)),
+                max_size=150))
+def test_any_lines_give_tables_that_validate(lines):
+    """Whatever a text layer holds, the tables it gives pass their schema:
+    no sheet stops the run."""
+    from oaslib.clean.activities import build_programs
+    from oaslib.clean.schema import TABLES, validate
+    acts, donors, quality = build_activities([("f.txt", split_sheets(lines))])
+    validate(acts, TABLES["activities"])
+    validate(donors, TABLES["donors"])
+    validate(build_programs(acts, donors), TABLES["programs"])
+    validate(pd.DataFrame(quality, columns=TABLES["quality"].column_names), TABLES["quality"])
