@@ -47,7 +47,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif _HYPHEN_BREAK.search(out) and line[:1].islower():
+        elif _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
             # "needs-" + "assessment": a compound split at its hyphen keeps it
             out += line
         else:

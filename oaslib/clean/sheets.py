@@ -72,6 +72,18 @@ def _heading_re():
 
 
 @lru_cache(maxsize=None)
+def _heading_prefix():
+    """The headings' first four letters, as one regex of literals: a cheap
+    test before the heading regex, as most lines hold no heading."""
+    heads = {r["label"][:4] for r in rows("form_labels") if r["role"].startswith("heading_")}
+    return re.compile("|".join(map(re.escape, sorted(heads)))).search
+
+
+def _has_heading(line: str) -> bool:
+    return _heading_prefix()(line) is not None
+
+
+@lru_cache(maxsize=None)
 def _summary_heads() -> frozenset[str]:
     return frozenset(fold(r["label"]) for r in rows("form_labels") if r["role"] == "heading_summary")
 
@@ -105,7 +117,7 @@ def looks_like_sheets(lines: list[str]) -> bool:
     """A program-sheets document has the form's headings and labels."""
     heads = labels = 0
     for line in lines[:20000]:
-        if _heading_re().search(line):
+        if _has_heading(line) and _heading_re().search(line):
             heads += 1
         elif label_role(line):
             labels += 1
@@ -161,8 +173,7 @@ def _as_token(i: int, role: str) -> Token:
 
 def _line_tokens(i: int, s: str) -> list[Token]:
     """The tokens of one non-blank line (whitespace collapsed)."""
-    role = label_role(s.rstrip(": "))
-    if role:
+    if len(s) <= 62 and (role := label_role(s.rstrip(": "))):
         return [_as_token(i, role)]
     roles, start, end, firsts, lasts = _edge_labels()
     words = s.split(" ")
@@ -171,7 +182,7 @@ def _line_tokens(i: int, s: str) -> list[Token]:
             return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
-    if _heading_re().search(s):  # "PROGRAM SUMMARY OBJECTIVES RESULTS" on one line
+    if s.isupper() and _heading_re().search(s):  # "PROGRAM SUMMARY OBJECTIVES RESULTS" on one line
         ms = list(_heading_re().finditer(s))
         if not _heading_re().sub("", s).strip():
             return [_as_token(i, label_role(m.group(1))) for m in ms]
@@ -751,7 +762,7 @@ def _anchors(lines: list[str]) -> list[tuple[int, str]]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        m = rx.search(line)
+        m = rx.search(line) if _has_heading(line) else None
         if m and not rx.sub("", line[m.start():]).strip() and (
                 not line[:m.start()].strip() or _summary_head(m.group(1))):
             if text_since_heading:
@@ -904,7 +915,7 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
     seen = {fold(m.group(1)) for m in _heading_re().finditer(heading_line)}
     body = []
     for i, l in region:
-        ms = list(_heading_re().finditer(l))
+        ms = list(_heading_re().finditer(l)) if _has_heading(l) else None
         if ms and not _heading_re().sub("", l).strip():
             seen |= {fold(m.group(1)) for m in ms}
             continue
