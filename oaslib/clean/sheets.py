@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .countries import fold
 from .normalize import is_date_like, is_url_start, parse_date, parse_donors, placeholder_field
@@ -140,8 +141,7 @@ _SECTIONS = {"heading_summary": "summary", "heading_objectives": "objectives",
 _TYPED = ("pillar", "date", "url", "donors")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: thousands are made per document
     i: int           # 0-based line index
     kind: str        # "label" | "heading" | "text"
     role: str = ""   # a label's field, a heading's section
