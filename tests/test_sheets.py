@@ -155,6 +155,13 @@ def test_url_glued_to_the_heading():
     assert row["beneficiaries"] == "Population affected by the use of drugs."
 
 
+def test_link_that_is_no_url_is_a_quality_row():
+    text = SHEET.replace(" Port authorities of Panama \n", "http://[ \n")
+    row, q = one(text)
+    assert pd.isna(row["url"])
+    assert ((q.field == "url") & (q.problem == "not a URL")).any()
+
+
 def test_placeholders_of_links_and_beneficiaries():
     text = SHEET.replace(" Port authorities of Panama \n", "Agencies, sectors, civil \n\nsociety, etc \n\nLink to web page \n")
     row, q = one(text)

@@ -146,7 +146,10 @@ def join_url(fragments: list[str]) -> tuple[str | None, str | None]:
         return None, None
     if url.lower().startswith("www."):
         url = "http://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": an unclosed IPv6 bracket
+        return None, "not a URL"
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
         return None, "not a URL"
     return url, None

@@ -475,13 +475,12 @@ def _owners(form: list[Token], lay: Layout) -> list[int | None]:
     The text between two marks goes to the one that can take it: a heading
     takes what follows it, up to the value printed before a label; a label
     whose value shares its line takes none (but the wrapped rest of it);
-    between two labels that could both take it, the one it stands as near
-    to as this layer prints values, else the one on the layer's side."""
+    between two labels that could both take it, see ``_settle``."""
     own: list[int | None] = [None] * len(form)
-    marks = [k for k, t in enumerate(form) if t.kind != "text"]
     for k, t in enumerate(form):
         if t.kind == "text" and t.side:  # on a label's line: that label's
             own[k] = k + 1 if t.side == "before" else k - 1
+    marks = [k for k, t in enumerate(form) if t.kind != "text"]
     bounds = [None] + marks + [None]
     taken: set[int | None] = set()
     between: list[tuple[list[int], int, int]] = []
@@ -491,40 +490,54 @@ def _owners(form: list[Token], lay: Layout) -> list[int | None]:
         run = [k for k in range(lo, hi) if not form[k].side]
         if not run:
             continue
-        prev_t = form[prev] if prev is not None else None
-        nxt_t = form[nxt] if nxt is not None else None
-        prev_free = prev_t is not None and not _has_same_line(form, prev)
-        nxt_free = nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt)
-        first, last = form[run[0]], form[run[-1]]
-        if prev_t is not None and prev_t.kind == "heading":
-            cut = _value_before(form[lo:hi], nxt_t, lay) + lo if nxt_free and lay.side_of(nxt_t.role) == "before" \
-                else hi
+        if prev is not None and form[prev].kind == "heading":
+            nxt_free = nxt is not None and form[nxt].kind == "label" and not _has_same_line(form, nxt)
+            cut = hi
+            if nxt_free and lay.side_of(form[nxt].role) == "before":
+                cut = _value_before(form[lo:hi], form[nxt], lay) + lo
             for k in run:
                 own[k] = nxt if k >= cut else prev
             continue
-        if prev_free and nxt_free:
-            kind = run_kind([form[k].text for k in run])
-            fit_prev, fit_next = _takes(prev_t.role, kind), _takes(nxt_t.role, kind)
-            if fit_prev == fit_next:
-                between.append((run, prev, nxt))
-                continue
-            to = prev if fit_prev else nxt
-        elif prev_free:
-            to = prev
-        elif nxt_free and prev_t is not None and lay.side_of(prev_t.role) == "after" and first.i - prev_t.i <= lay.step:
-            to = prev  # the rest of a value that shares its label's line
-        elif nxt_free:
-            to = nxt
-        elif prev_t is not None and first.i - prev_t.i <= lay.step:
-            to = prev
-        else:
-            to = None
+        to = _run_owner(form, run, prev, nxt, lay)
+        if to == "both":
+            between.append((run, prev, nxt))
+            continue
         for k in run:
             own[k] = to
         taken.add(to)
-    # a text between two labels that could both take it: the one that has
-    # no value yet, the one it stands as near to as this layer prints
-    # values, the one on the side this layer prints its values
+    _settle(form, own, between, taken, lay)
+    return own
+
+
+def _run_owner(form: list[Token], run: list[int], prev: int | None, nxt: int | None, lay: Layout):
+    """The label a run of text between two marks (no heading before it)
+    belongs to: an index, None, or "both" when either label could take it."""
+    prev_t = form[prev] if prev is not None else None
+    nxt_t = form[nxt] if nxt is not None else None
+    prev_free = prev_t is not None and not _has_same_line(form, prev)
+    nxt_free = nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt)
+    first = form[run[0]]
+    if prev_free and nxt_free:
+        kind = run_kind([form[k].text for k in run])
+        fit_prev, fit_next = _takes(prev_t.role, kind), _takes(nxt_t.role, kind)
+        if fit_prev == fit_next:
+            return "both"
+        return prev if fit_prev else nxt
+    if prev_free:
+        return prev
+    if nxt_free and prev_t is not None and lay.side_of(prev_t.role) == "after" and first.i - prev_t.i <= lay.step:
+        return prev  # the rest of a value that shares its label's line
+    if nxt_free:
+        return nxt
+    if prev_t is not None and first.i - prev_t.i <= lay.step:
+        return prev
+    return None
+
+
+def _settle(form: list[Token], own: list, between: list, taken: set, lay: Layout) -> None:
+    """Texts two labels could both take: the one that has no value yet;
+    else the one it stands as near to as this layer prints values; else
+    the one whose field prints its values on that side; else the nearer."""
     changed = True
     while changed:
         changed = False
@@ -554,7 +567,6 @@ def _owners(form: list[Token], lay: Layout) -> list[int | None]:
             to = prev if lay.side == "after" else nxt
         for k in run:
             own[k] = to
-    return own
 
 
 def _value_before(texts: list[Token], label: Token, lay: Layout) -> int:
@@ -911,7 +923,24 @@ def _split_values(block) -> tuple[Value | None, Value | None]:
 # ------------------------------------------------------------- the region
 
 def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
-    # headings that follow PROGRAM SUMMARY
+    """A sheet's lines after its headings: texts, the field zone, the
+    summary (see the module docstring for the order)."""
+    body = _drop_headings(sheet, region, heading_line)
+    labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
+    donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
+    end_j = _end_date(sheet, body, donors_label)
+    zone_end = end_j if end_j is not None else (donors_label if donors_label is not None
+                                                 else (labels[-1] if labels else None))
+    donor_top = _donors_above(sheet, body, donors_label) if donors_label is not None else None
+    zone_start = _name_zone(sheet, body, labels[0] if labels else None, zone_end, donor_top)
+    part_a = body[:zone_start] if zone_start is not None else body
+    part_c = body[zone_end + 1:] if zone_end is not None else []
+    _texts_around_zone(sheet, part_a, part_c)
+
+
+def _drop_headings(sheet: RawSheet, region, heading_line: str):
+    """The region without its heading lines; a missing OBJECTIVES heading
+    is noted."""
     seen = {fold(m.group(1)) for m in _heading_re().finditer(heading_line)}
     body = []
     for i, l in region:
@@ -920,19 +949,17 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
             seen |= {fold(m.group(1)) for m in ms}
             continue
         body.append((i, l))
-    for r in rows("form_labels"):
-        if r["role"] == "heading_objectives" and fold(r["label"]) in seen:
-            break
-    else:
+    if not any(r["role"] == "heading_objectives" and fold(r["label"]) in seen for r in rows("form_labels")):
         sheet.headings_missing.append("objectives")
+    return body
 
-    n = len(body)
-    labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
-    donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
-    # the end date: "<date> to", "Completion to", or a date then "to" alone
+
+def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
+    """The end date after the donors label: "<date> to", "Completion to",
+    or a date then "to" alone. Returns the index of its "to" line."""
     end_j = None
     search_from = donors_label + 1 if donors_label is not None else 0
-    for j in range(search_from, n):
+    for j in range(search_from, len(body)):
         s = body[j][1].strip()
         if not s:
             continue
@@ -948,56 +975,56 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
         sheet.end = Value([val] if val else [], first_no)
-    zone_end = end_j if end_j is not None else (donors_label if donors_label is not None
-                                                 else (labels[-1] if labels else None))
+    return end_j
 
-    # donors: the short lines just above "Donor Countries"
-    if donors_label is not None:
-        j, got = donors_label - 1, []
-        while j >= 0 and len(got) < 6:
-            s = body[j][1].strip()
-            if not s:
-                j -= 1
-                continue
-            if label_role(s) or not _short(body[j][1]) and len(s) > 60:
-                break
-            got.append(j)
+
+def _donors_above(sheet: RawSheet, body, donors_label: int) -> int:
+    """The short lines just above "Donor Countries"; returns the index of
+    the first (or of the label when there are none)."""
+    j, got = donors_label - 1, []
+    while j >= 0 and len(got) < 6:
+        s = body[j][1].strip()
+        if not s:
             j -= 1
-        got.reverse()
-        # a donor box set off by a leading space after a sentence's end:
-        # the lines above it finish the results
-        for k in range(1, len(got)):
-            if re.match(r"^ \S", body[got[k]][1]) and re.search(r"[.:;!?]\s*$", body[got[k - 1]][1]):
-                got = got[k:]
-                break
-        if got:
-            sheet.donors = Value([body[g][1] for g in got], body[got[0]][0] + 1)
-            donor_top = got[0]
-        else:
-            donor_top = donors_label
-    else:
-        donor_top = None
+            continue
+        if label_role(s) or not _short(body[j][1]) and len(s) > 60:
+            break
+        got.append(j)
+        j -= 1
+    got.reverse()
+    # a donor box set off by a leading space after a sentence's end:
+    # the lines above it finish the results
+    for k in range(1, len(got)):
+        if re.match(r"^ \S", body[got[k]][1]) and re.search(r"[.:;!?]\s*$", body[got[k - 1]][1]):
+            got = got[k:]
+            break
+    if not got:
+        return donors_label
+    sheet.donors = Value([body[g][1] for g in got], body[got[0]][0] + 1)
+    return got[0]
 
-    # the field zone starts at the pillar line above the first label
-    first_label = labels[0] if labels else None
-    zone_start = None
+
+def _name_zone(sheet: RawSheet, body, first_label, zone_end, donor_top) -> int | None:
+    """The pillar, name and start date above the labels; returns where the
+    field zone starts."""
     top = first_label if first_label is not None else zone_end
     if donor_top is not None and (top is None or donor_top < top):
         top = donor_top
-    if top is not None:
-        zone_start, start_j = _find_name_zone(body, top)
-        if zone_start is not None:
-            _parse_name_zone(sheet, body[zone_start:top])
-        elif start_j is not None:
-            sheet.start = Value([body[start_j][1].strip()], body[start_j][0] + 1)
-            zone_start = start_j
-        else:
-            zone_start = top
+    if top is None:
+        return None
+    zone_start, start_j = _find_name_zone(body, top)
+    if zone_start is not None:
+        _parse_name_zone(sheet, body[zone_start:top])
+        return zone_start
+    if start_j is not None:
+        sheet.start = Value([body[start_j][1].strip()], body[start_j][0] + 1)
+        return start_j
+    return top
 
-    part_a = body[:zone_start] if zone_start is not None else body
-    part_c = body[zone_end + 1:] if zone_end is not None else []
 
-    # values printed between the results and the field zone (this sheet's)
+def _texts_around_zone(sheet: RawSheet, part_a, part_c) -> None:
+    """Objectives and results before the field zone (and this sheet's
+    values printed between them and it), the summary after it."""
     part_a, vals = _split_tail(part_a)
     if vals:
         benef, url = _split_values(vals)
@@ -1007,7 +1034,6 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
             sheet.problems.append((benef.line_no, "beneficiaries", "second value for the field", benef.text))
         if url and not sheet.url:
             sheet.url = url
-
     paras = _paragraphs(part_a)
     sheet.objectives, sheet.results = _split_objectives(paras)
     sheet.summary = _paragraphs(part_c)
