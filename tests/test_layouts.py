@@ -255,3 +255,64 @@ def test_boxes_of_one_sheet_printed_differently(source_file, styles, order, fiel
     sheets = GOLDEN_SHEETS[source_file]
     lines = print_document(sheets, style=styles, order=order, fields_last=fields_last)
     assert_fields_come_back(sheets, lines, source_file)
+
+
+def _swap_country(sheets: list[dict], name: str, demonym: str, iso3: str) -> list[dict]:
+    out = []
+    for r in sheets:
+        # the donors stay as printed: donors.csv knows the EU's funding under
+        # its agreement with Panama as 'European Union-Panama' only (a general
+        # '<donor>-<member state>' rule belongs to normalize.parse_donors)
+        r = {k: (v.replace("Panamanian", demonym).replace("Panama", name)
+                 if isinstance(v, str) and k != "donor_text" else v) for k, v in r.items()}
+        r["country"], r["iso3"] = name, iso3
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("name, demonym, iso3", [
+    pytest.param("Jamaica", "Jamaican", "JAM", id="jamaica"),
+    pytest.param("Peru", "Peruvian", "PER", id="peru"),
+    pytest.param("Saint Lucia", "Saint Lucian", "LCA", id="saint-lucia"),
+])
+@pytest.mark.parametrize("style", ["same-line-after", "line-before"])
+def test_sheets_of_another_member_state(name, demonym, iso3, style):
+    """The Panama sheets rewritten as another member state's, in another
+    layout: that member state, and every field."""
+    source_file = FILES[0]
+    sheets = _swap_country(GOLDEN_SHEETS[source_file], name, demonym, iso3)
+    lines = print_document(sheets, style=style, order=FORM_ORDER, fields_last=False)
+    assert_fields_come_back(sheets, lines, source_file)
+
+
+SPANISH = """\
+Pilar de la OEA Seguridad Multidimensional
+Nombre de la Actividad Programa Interamericano de Capacitación Policial
+Fecha 15/7/2015 a 30/6/2020
+Beneficiarios Instituciones policiales de Guatemala
+Información Adicional http://www.oas.org/es/ssm/
+Países Donantes Canadá; Italia; Estados Unidos
+
+RESUMEN DEL PROGRAMA
+El Departamento de Seguridad Pública de la OEA ejecuta este programa en Guatemala con las
+instituciones policiales guatemaltecas.
+
+OBJETIVOS
+Fortalecer la formación profesional de la policía de Guatemala.
+
+RESULTADOS
+Se capacitaron 120 agentes de la Policía Nacional Civil de Guatemala en 2016.
+"""
+
+
+def test_spanish_form_beside_its_values():
+    acts, donors, _ = build_activities([("es.txt", split_sheets(SPANISH.split("\n")))])
+    row = acts.iloc[0]
+    assert (row["country"], row["pillar"]) == ("Guatemala", "Security")
+    assert row["name"] == "Programa Interamericano de Capacitación Policial"
+    assert (row["start_date"], row["end_date"]) == ("2015-07-15", "2020-06-30")
+    assert row["beneficiaries"] == "Instituciones policiales de Guatemala"
+    assert row["url"] == "http://www.oas.org/es/ssm/"
+    assert row["donors"] == "Canada;Italy;United States"
+    assert row["objectives"].startswith("Fortalecer") and row["results"].startswith("Se capacitaron")
+    assert row["summary"].startswith("El Departamento")
