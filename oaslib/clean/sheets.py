@@ -1,7 +1,27 @@
 """Program-sheet documents: text lines -> one raw record per sheet.
 
-The PDF text layer prints a sheet's boxes out of order. What stays put is the
-block of form labels and the three headings, so the parser anchors on them:
+Every extractor prints the same form: labels (OAS Pillar, Name of Activity,
+Date, Target Beneficiaries, Additional Information, Donor Countries, from
+``form_labels.csv``), the headings PROGRAM SUMMARY / OBJECTIVES / RESULTS,
+and value fragments. The reader tokenises the lines into those three kinds
+(``tokenise``), with each fragment's line and, on a label's line, its side
+of the label; classifies fragments by what they are (``value_kind``: date or
+date range, link, pillar, donor list, the form's placeholders), and then
+reads the form one of two ways, by the evidence of where values stand:
+
+* **beside their labels** (``_split_beside``) - the value on the label's
+  line (either side), on the line after or before it, or further off with
+  blank lines. The layer's habits are learnt from the values known by their
+  type: which side, how far, per field (``Layout``). A new sheet starts where
+  a form repeats a label or heading it already has, so the three headings of
+  one sheet belong together wherever its fields stand. Texts go to the
+  heading they follow; a text two labels could take goes to the one without
+  a value, the one its type fits, the one it stands as near to as the layer
+  prints values. A value that plainly belongs to another field by its type
+  moves there with a 'field guessed' row.
+
+* **apart from their labels** (``_split_apart``) - the layout of the bundled
+  text layers, whose labels stand in a block with the values around it:
 
     [values of this sheet printed before its headings: beneficiaries, link]
     PROGRAM SUMMARY / OBJECTIVES / RESULTS        <- the anchor of a sheet
@@ -13,8 +33,10 @@ block of form labels and the three headings, so the parser anchors on them:
     summary                                       (part C)
     [the next sheet's beneficiaries and link]     (the tail)
 
-Any part may be missing; what is missing is recorded, never guessed. Values
-are returned raw (strings with line numbers); ``normalize`` cleans them.
+Where the evidence is thin (most boxes empty) both readings are made and the
+one that fills more boxes is kept. Any part may be missing; what is missing
+is recorded, never invented. Values are returned raw (strings with line
+numbers); ``normalize`` cleans them.
 """
 from __future__ import annotations
 
