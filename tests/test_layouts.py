@@ -103,6 +103,12 @@ def _box(style: str, label: str, value: str) -> list[str]:
     if not value:
         return [label]
     v = value.split("\n")
+    if style == "column-wrapped":
+        # pdftotext -layout: the value column beside the label column,
+        # a long value wrapped within it onto the lines below
+        cells = [c for line in v for c in textwrap.wrap(line, 40, break_on_hyphens=False,
+                                                         break_long_words=False)] or [""]
+        return [f"{label:<28}{cells[0]}"] + [" " * 28 + c for c in cells[1:]]
     return {"same-line-after": [f"{label} {v[0]}"] + v[1:],
             "same-line-before": v[:-1] + [f"{v[-1]}      {label}"],
             "line-after": [label] + v,
@@ -154,7 +160,8 @@ def assert_fields_come_back(sheets: list[dict], lines: list[str], source_file: s
 # ---------------------------------------------------------------- tests
 
 FORM_ORDER = list(LABELS)
-STYLES = ["same-line-after", "same-line-before", "line-after", "line-before", "blank-lines-between"]
+STYLES = ["same-line-after", "same-line-before", "line-after", "line-before", "blank-lines-between",
+          "column-wrapped"]
 FILES = sorted(GOLDEN_SHEETS)
 
 
@@ -234,7 +241,7 @@ def test_donors_printed_apart(source_file, donor_sep, style):
     assert_fields_come_back(sheets, lines, source_file)
 
 
-SIDES = {"after": ["same-line-after", "line-after", "blank-lines-between"],
+SIDES = {"after": ["same-line-after", "line-after", "blank-lines-between", "column-wrapped"],
          "before": ["same-line-before", "line-before"]}
 
 
