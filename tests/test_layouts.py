@@ -126,6 +126,12 @@ def print_sheet(r: dict, style: str | dict, order: list[str], fields_last: bool,
         values["date"] = dates.format(**dict(zip(("start", "end"), values["date"].split(" to "))))
     values["donors"] = values["donors"].replace("; ", donor_sep)
     boxes: list[str] = []
+    if style == "labels-then-values":
+        # a text layer read column by column: the label column, then the
+        # value column (an empty box prints nothing)
+        boxes = [line for f in order for line in (LABELS[f], "")]
+        boxes += [line for f in order if values[f] for line in values[f].split("\n") + [""]]
+        order = []
     for f in order:
         boxes += _box(style if isinstance(style, str) else style[f], LABELS[f], values[f]) + [""]
     texts = _texts(r)
@@ -323,3 +329,20 @@ def test_spanish_form_beside_its_values():
     assert row["donors"] == "Canada;Italy;United States"
     assert row["objectives"].startswith("Fortalecer") and row["results"].startswith("Se capacitaron")
     assert row["summary"].startswith("El Departamento")
+
+
+@pytest.mark.parametrize("source_file", FILES)
+@pytest.mark.parametrize("fields_last", [
+    pytest.param(False, id="fields-before-headings"),
+    pytest.param(True, id="fields-after-results"),
+])
+@pytest.mark.parametrize("order", [
+    pytest.param(FORM_ORDER, id="form-order"),
+    pytest.param(["date", "donors", "name", "url", "pillar", "beneficiaries"], id="shuffled"),
+])
+def test_label_column_then_value_column(source_file, fields_last, order):
+    """Read column by column: every label, then every value in the same
+    order; an empty box prints nothing, so types place the values."""
+    sheets = GOLDEN_SHEETS[source_file]
+    lines = print_document(sheets, style="labels-then-values", order=order, fields_last=fields_last)
+    assert_fields_come_back(sheets, lines, source_file)

@@ -296,6 +296,12 @@ def _takes(role: str, kind: str) -> bool:
     return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any")
 
 
+def _plainly(role: str, kind: str) -> bool:
+    """A value that is the field's kind and nothing else: what layout
+    evidence is drawn from (a sentence may start with a pillar's word)."""
+    return kind != "pillar-name" and _fits(role, kind)
+
+
 def _fits(role: str, kind: str) -> bool:
     return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "pillar-name")
 
@@ -317,9 +323,9 @@ def _label_evidence(toks: list[Token]) -> tuple[int, int]:
             continue
         if t.role not in _TYPED:
             continue
-        if any(_fits(t.role, value_kind(n.text)) for n in near):
+        if any(_plainly(t.role, value_kind(n.text)) for n in near):
             beside += 1
-        elif any(toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text))
+        elif any(toks[j].kind == "text" and _plainly(t.role, value_kind(toks[j].text))
                  for j in range(max(0, k - 4), min(len(toks), k + 5))):
             apart += 1
     return beside, apart
@@ -363,11 +369,19 @@ def _unclaimed_neighbour(toks: list[Token], k: int) -> tuple[str, int]:
     return "", 0
 
 
+def _starts_block(toks: list[Token], j: int, step: int) -> bool:
+    """Whether text ``j`` stands on its own, not as the last line of a
+    paragraph ("... in" / "2018." is no date box)."""
+    return j == 0 or toks[j - 1].kind != "text" or toks[j].i - toks[j - 1].i > step
+
+
 def _layout(toks: list[Token]) -> Layout:
     """Voted by the values recognisable by their type, and those on their
     label's line: on which side of its label a value stands (for each field,
     where its values tell; an extractor may keep a short value on its
     label's line and wrap a long one under it), and how far from it."""
+    steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+    step = 2 if steps[2] > steps[1] else 1
     votes, gaps, role_gaps = defaultdict(Counter), Counter(), defaultdict(Counter)
     for k, t in enumerate(toks):
         if t.kind != "label":
@@ -387,13 +401,12 @@ def _layout(toks: list[Token]) -> Layout:
                 gaps[d] += 1
             continue
         for j, side in ((k + 1, "after"), (k - 1, "before")):
-            if 0 <= j < len(toks) and toks[j].kind == "text" and _fits(t.role, value_kind(toks[j].text)):
+            if 0 <= j < len(toks) and toks[j].kind == "text" and _plainly(t.role, value_kind(toks[j].text)) \
+                    and (side == "after" or _starts_block(toks, j, step)):
                 votes[t.role][side] += 1
                 gaps[abs(toks[j].i - t.i)] += 1
                 role_gaps[t.role][abs(toks[j].i - t.i)] += 1
     total = sum(votes.values(), Counter())
-    steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
-    step = 2 if steps[2] > steps[1] else 1
     gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else step
     sides = tuple((r, "before" if v["before"] > v["after"] else "after")
                   for r, v in votes.items() if v["before"] != v["after"])
@@ -408,6 +421,9 @@ def split_sheets(lines: list[str]) -> list[RawSheet]:
     """The sheets of a program-sheets document, each a raw record."""
     toks = tokenise(lines)
     beside, apart = _label_evidence(toks)
+    if apart >= beside:
+        steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+        beside += _column_evidence(toks, 2 if steps[2] > steps[1] else 1)
     if apart >= beside:
         return _split_apart(lines)
     forms = sum(1 for t in toks if t.kind == "heading" and t.role == "summary") or 1
@@ -520,6 +536,14 @@ def _owners(form: list[Token], lay: Layout) -> list[int | None]:
             for k in run:
                 own[k] = nxt if k >= cut else prev
             continue
+        nxt_free = nxt is not None and form[nxt].kind == "label" and not _has_same_line(form, nxt)
+        cols = None if nxt_free else _column_values(form, run, prev, lay.step)
+        if cols:
+            for label, block in cols:
+                for k in block:
+                    own[k] = label
+                taken.add(label)
+            continue
         to = _run_owner(form, run, prev, nxt, lay)
         if to == "both":
             between.append((run, prev, nxt))
@@ -529,6 +553,105 @@ def _owners(form: list[Token], lay: Layout) -> list[int | None]:
         taken.add(to)
     _settle(form, own, between, taken, lay)
     return own
+
+
+def _stack(toks, end: int) -> list[int]:
+    """The labels printed one under another, without values, that end at
+    index ``end``."""
+    out = []
+    k = end
+    while k >= 0 and toks[k].kind == "label" and not _has_same_line(toks, k):
+        out.append(k)
+        k -= 1
+    return out[::-1]
+
+
+def _blocks(idx: list[int], toks, step: int) -> list[list[int]]:
+    """Token indexes cut where a blank gap wider than the line step falls."""
+    out: list[list[int]] = []
+    for k in idx:
+        if out and toks[k].i - toks[out[-1][-1]].i <= step:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _align(labels: list[Token], blocks: list[list[str]]) -> tuple[list[int], int] | None:
+    """Values printed in the order of their labels (a label column, then a
+    value column; an empty box prints nothing): the label of each block, so
+    that every block is of a kind its label takes, and the number of blocks
+    placed by their type. None when no such order exists."""
+    k, m = len(labels), len(blocks)
+    if not m or m > k:
+        return None
+    kinds = [run_kind(b) for b in blocks]
+    NEG = float("-inf")
+    best = [[NEG] * (m + 1) for _ in range(k + 1)]
+    back: dict[tuple[int, int], bool] = {}
+    best[0][0] = 0.0
+    for i in range(k):
+        role = labels[i].role
+        for j in range(m + 1):
+            if best[i][j] == NEG:
+                continue
+            if best[i][j] > best[i + 1][j]:  # the box is empty
+                best[i + 1][j], back[(i + 1, j)] = best[i][j], False
+            if j < m and _takes(role, kinds[j]):
+                # a value known by its type counts most; a later label wins a tie
+                score = best[i][j] + (3 if role in _TYPED else 1) + 0.001 * i
+                if score > best[i + 1][j + 1]:
+                    best[i + 1][j + 1], back[(i + 1, j + 1)] = score, True
+    if best[k][m] == NEG:
+        return None
+    out, j = [0] * m, m
+    for i in range(k, 0, -1):
+        if back.get((i, j)):
+            j -= 1
+            out[j] = i - 1
+    typed = sum(1 for j, i in enumerate(out) if labels[i].role in _TYPED)
+    return out, typed
+
+
+def _column_values(form: list[Token], run: list[int], prev: int | None, step: int):
+    """(label index, block) pairs when the run follows a stack of labels
+    and its blocks are their values in order; None otherwise."""
+    if prev is None or form[prev].kind != "label":
+        return None
+    stack = _stack(form, prev)
+    if len(stack) < 2:
+        return None
+    blocks = _blocks(run, form, step)
+    if len(blocks) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
+        return None
+    got = _align([form[k] for k in stack], [[form[k].text for k in b] for b in blocks])
+    if got is None:
+        return None
+    return [(stack[i], b) for i, b in zip(got[0], blocks)]
+
+
+def _column_evidence(toks: list[Token], step: int) -> int:
+    """Values known by their type found in the order of a stack of labels
+    printed before them (a label column, then a value column)."""
+    n, k = 0, 0
+    while k < len(toks):
+        if toks[k].kind != "label":
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(toks) and toks[j + 1].kind == "label":
+            j += 1
+        e = j + 1
+        while e < len(toks) and toks[e].kind == "text" and not toks[e].side:
+            e += 1
+        stack = _stack(toks, j)
+        if len(stack) >= 3 and e > j + 1 and (e == len(toks) or toks[e].kind == "heading"):
+            blocks = _blocks(list(range(j + 1, e)), toks, step)
+            got = _align([toks[i] for i in stack], [[toks[i].text for i in b] for b in blocks])
+            if got and len(blocks) >= 2:
+                n += len(blocks) + got[1]
+        k = max(e, k + 1)
+    return n
 
 
 def _run_owner(form: list[Token], run: list[int], prev: int | None, nxt: int | None, lay: Layout):
@@ -608,7 +731,8 @@ def _value_before(texts: list[Token], label: Token, lay: Layout) -> int:
         return block if short else len(texts)
     best = len(texts)
     for k in range(end - 1, max(block, end - 8) - 1, -1):
-        if _fits(label.role, run_kind([t.text for t in texts[k:end]])):
+        kind = run_kind([t.text for t in texts[k:end]])
+        if _plainly(label.role, kind) or (label.role == "pillar" and kind == "pillar-name" and k == end - 1):
             best = k
     return best
 
