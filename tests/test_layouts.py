@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from oaslib.clean.activities import build_activities
@@ -167,7 +167,7 @@ def assert_fields_come_back(sheets: list[dict], lines: list[str], source_file: s
 
 FORM_ORDER = list(LABELS)
 STYLES = ["same-line-after", "same-line-before", "line-after", "line-before", "blank-lines-between",
-          "column-wrapped"]
+          "column-wrapped", "labels-then-values"]
 FILES = sorted(GOLDEN_SHEETS)
 
 
@@ -213,6 +213,13 @@ def test_pillar_run_into_the_name(source_file, run_in, placeholder, style):
 @given(source_file=st.sampled_from(FILES), style=st.sampled_from(STYLES),
        order=st.permutations(FORM_ORDER), fields_last=st.booleans())
 def test_any_layout_of_the_golden_sheets(source_file, style, order, fields_last):
+    # Read column by column, a lone free text whose neighbours in the value
+    # column are both empty could be the Name's or the Beneficiaries' when no
+    # value known by its type stands between those labels: its words decide
+    # (text_cues.csv), and some golden values carry none ("Salvador,
+    # Guatemala and Honduras"). That layout is tested in fixed label orders
+    # (test_label_column_then_value_column), not in random ones.
+    assume(style != "labels-then-values")
     sheets = GOLDEN_SHEETS[source_file]
     lines = print_document(sheets, style=style, order=order, fields_last=fields_last)
     assert_fields_come_back(sheets, lines, source_file)

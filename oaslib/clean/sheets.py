@@ -586,6 +586,7 @@ def _align(labels: list[Token], blocks: list[list[str]]) -> tuple[list[int], int
     if not m or m > k:
         return None
     kinds = [run_kind(b) for b in blocks]
+    texts = [" ".join(b) for b in blocks]
     NEG = float("-inf")
     best = [[NEG] * (m + 1) for _ in range(k + 1)]
     back: dict[tuple[int, int], bool] = {}
@@ -598,8 +599,9 @@ def _align(labels: list[Token], blocks: list[list[str]]) -> tuple[list[int], int
             if best[i][j] > best[i + 1][j]:  # the box is empty
                 best[i + 1][j], back[(i + 1, j)] = best[i][j], False
             if j < m and _takes(role, kinds[j]):
-                # a value known by its type counts most; a later label wins a tie
-                score = best[i][j] + (3 if role in _TYPED else 1) + 0.001 * i
+                # a value known by its type counts most, then one whose words
+                # suit the box (text_cues.csv); a later label wins a tie
+                score = best[i][j] + (3 if role in _TYPED else 1 + 0.5 * _cued(role, texts[j])) + 0.001 * i
                 if score > best[i + 1][j + 1]:
                     best[i + 1][j + 1], back[(i + 1, j + 1)] = score, True
     if best[k][m] == NEG:
@@ -611,6 +613,20 @@ def _align(labels: list[Token], blocks: list[list[str]]) -> tuple[list[int], int
             out[j] = i - 1
     typed = sum(1 for j, i in enumerate(out) if labels[i].role in _TYPED)
     return out, typed
+
+
+@lru_cache(maxsize=None)
+def _field_cues() -> dict[str, tuple[re.Pattern, ...]]:
+    out: dict[str, list] = defaultdict(list)
+    for r in rows("text_cues"):
+        if r["role"] in ("name", "beneficiaries"):
+            out[r["role"]].append(re.compile(r["pattern"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _cued(role: str, text: str) -> bool:
+    """Whether a free text reads like the field's (text_cues.csv)."""
+    return any(p.match(text) for p in _field_cues().get(role, ()))
 
 
 def _column_values(form: list[Token], run: list[int], prev: int | None, step: int):
