@@ -348,3 +348,15 @@ def test_any_lines_give_tables_that_validate(lines):
     validate(donors, TABLES["donors"])
     validate(build_programs(acts, donors), TABLES["programs"])
     validate(pd.DataFrame(quality, columns=TABLES["quality"].column_names), TABLES["quality"])
+
+
+def test_a_wrapped_word_of_prose_is_no_heading():
+    """'... with the following' / 'results:' - the word RESULTS in prose
+    case, alone on a line, does not start a section (nor a new sheet)."""
+    text = ("OAS Pillar Security\nName of Activity Port Evaluations\nDate 1/1/2017 to 12/31/2017\n"
+            "Donor Countries Canada\n\nPROGRAM SUMMARY\nThe program runs in Panama.\n\nOBJECTIVES\n"
+            "To strengthen port security in Panama.\n\nRESULTS\nThe program reached Panama with the following\n"
+            "results:\n\n1) 122 port officers trained.\n")
+    acts, _, _ = parse(text)
+    assert len(acts) == 1
+    assert acts.iloc[0]["results"].startswith("The program reached") and "122 port officers" in acts.iloc[0]["results"]

@@ -187,6 +187,16 @@ def _edge_labels():
     return role, start, end, firsts, lasts
 
 
+@lru_cache(maxsize=None)
+def _exact_labels() -> dict[str, str]:
+    """label -> role, as the form prints it or in capitals: a wrapped word
+    of prose ("... with the following" / "results:") is no heading."""
+    out = {}
+    for r in rows("form_labels"):
+        out[r["label"]] = out[r["label"].upper()] = r["role"]
+    return out
+
+
 def _as_token(i: int, role: str) -> Token:
     if role in _SECTIONS:
         return Token(i, "heading", _SECTIONS[role])
@@ -195,7 +205,7 @@ def _as_token(i: int, role: str) -> Token:
 
 def _line_tokens(i: int, s: str) -> list[Token]:
     """The tokens of one non-blank line (whitespace collapsed)."""
-    if len(s) <= 62 and (role := label_role(s.rstrip(": "))):
+    if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
         return [_as_token(i, role)]
     roles, start, end, firsts, lasts = _edge_labels()
     words = s.split(" ")
@@ -204,6 +214,8 @@ def _line_tokens(i: int, s: str) -> list[Token]:
             return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
+    if len(s) <= 62 and label_role(s.rstrip(": ")):
+        return [Token(i, "text", text=s)]  # a label's words in prose case
     if s.isupper() and _heading_re().search(s):  # "PROGRAM SUMMARY OBJECTIVES RESULTS" on one line
         ms = list(_heading_re().finditer(s))
         if not _heading_re().sub("", s).strip():
