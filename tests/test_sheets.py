@@ -360,3 +360,29 @@ def test_a_wrapped_word_of_prose_is_no_heading():
     acts, _, _ = parse(text)
     assert len(acts) == 1
     assert acts.iloc[0]["results"].startswith("The program reached") and "122 port officers" in acts.iloc[0]["results"]
+
+
+@pytest.mark.parametrize("wrapped, joined", [
+    pytest.param("by training maritime/\nport security officials.", "maritime/port security", id="slash-at-line-end"),
+    pytest.param("strategies /\nprograms / policies.", "strategies / programs / policies", id="spaced-slash-stays"),
+    pytest.param("needs-\nassessment was done.", "needs-assessment", id="hyphen-at-line-end"),
+])
+def test_words_wrapped_at_a_slash_or_hyphen(wrapped, joined):
+    from oaslib.clean.normalize import join_lines
+    assert joined in join_lines(wrapped.split("\n"))
+
+
+def test_paragraph_continued_over_a_page_break():
+    """A page break leaves blank lines inside a paragraph: a line that runs
+    to the margin mid-sentence goes on after them."""
+    results = ("The program reached the port authorities of Panama and the officers trained in the use of the\n"
+               "ISPS Code, with the cooperation of the national maritime authority and the customs service, and\n"
+               "\n\n\n\n"
+               "with the help of the donors.\n\nA second phase starts in 2018.\n")
+    text = ("OAS Pillar Security\nName of Activity Port Evaluations\nDonor Countries Canada\n\nPROGRAM SUMMARY\n"
+            "The program runs in Panama.\n\nOBJECTIVES\nTo strengthen port security in Panama.\n\nRESULTS\n" + results)
+    acts, _, _ = parse(text)
+    assert acts.iloc[0]["results"].split("\n\n") == [
+        "The program reached the port authorities of Panama and the officers trained in the use of the ISPS Code, "
+        "with the cooperation of the national maritime authority and the customs service, and with the help of the donors.",
+        "A second phase starts in 2018."]

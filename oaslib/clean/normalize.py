@@ -36,6 +36,7 @@ def placeholder_field(text: str) -> str | None:
 
 
 _HYPHEN_BREAK = re.compile(r"(\w)-$")
+_SLASH_BREAK = re.compile(r"\w/$")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -49,6 +50,9 @@ def join_lines(lines: list[str]) -> str:
             out = line
         elif _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
             # "needs-" + "assessment": a compound split at its hyphen keeps it
+            out += line
+        elif _SLASH_BREAK.search(out, len(out) - 2):
+            # "maritime/" + "port": a PDF wraps after a slash between words
             out += line
         else:
             out += " " + line

@@ -921,9 +921,17 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
     """Paragraphs of one heading's text. In a single-spaced layer a blank
     line ends a paragraph; a double-spaced one is read by line lengths."""
     if step == 1:
+        lengths = sorted(len(t.text) for t in texts)
+        width = lengths[int(len(lengths) * 0.9)]
         paras, cur = [], []
         for t in texts:
             if cur and t.i - cur[-1][0] > 1:
+                prev = " ".join(cur[-1][1].split())
+                # a page break (blank lines wider than a paragraph's) after a
+                # line that runs to the margin mid-sentence continues it
+                if t.i - cur[-1][0] > 2 and len(prev) >= 0.8 * width and not _SENT_END.search(prev):
+                    cur.append((t.i, lines[t.i] if not t.side else t.text))
+                    continue
                 paras.append(cur)
                 cur = []
             cur.append((t.i, lines[t.i] if not t.side else t.text))
