@@ -6,10 +6,17 @@ replicated x1, x10, x100, x1000, and how time grows with size.
 
 Targets (2-core machine): >= 2,000 sheets/s, and time at most 25 % over
 linear from x10 to x1000. Printed side by side from one run.
+
+Beside the wall time it prints the CPU time of the run (this process and
+its worker processes) per sheet: on a machine shared with other work the
+wall time says as much about the neighbours as about the code, the CPU time
+per sheet does not.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -30,6 +37,12 @@ def replicate(raw: Path, dst: Path, times: int) -> None:
             (dst / f"{src.stem}_r{i:04d}{src.suffix}").write_bytes(data)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--max", type=int, default=1000)
@@ -41,12 +54,15 @@ def main() -> None:
         for f in factors:
             raw = tmp / f"raw{f}"
             replicate(ROOT / "data" / "raw", raw, f)
+            c0 = _cpu()
             t0 = time.perf_counter()
             result = clean(raw, tmp / f"clean{f}")
             dt = time.perf_counter() - t0
+            cpu = _cpu() - c0
             n = len(result.tables["activities"])
             rows.append((f, n, dt))
-            print(f"x{f:<5d} {n:7d} sheets  {dt:8.2f} s  {n / dt:8.0f} sheets/s", flush=True)
+            print(f"x{f:<5d} {n:7d} sheets  {dt:8.2f} s  {n / dt:8.0f} sheets/s"
+                  f"   cpu {cpu:7.2f} s = {cpu / n * 1000:5.2f} ms/sheet", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     base = next(((f, n, dt) for f, n, dt in rows if f == 10), None)
@@ -61,6 +77,7 @@ def main() -> None:
                       f" {'(ok: at most linear + 25 %)' if ratio <= 1.25 else '(WORSE than linear + 25 %)'}")
     best = max(n / dt for _, n, dt in rows)
     print(f"\nbest throughput: {best:,.0f} sheets/s (target 2,000)")
+    print(f"load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

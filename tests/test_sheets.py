@@ -3,6 +3,8 @@ import textwrap
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oaslib.clean.activities import build_activities
 from oaslib.clean.sheets import split_sheets
@@ -153,6 +155,13 @@ def test_url_glued_to_the_heading():
     assert row["beneficiaries"] == "Population affected by the use of drugs."
 
 
+def test_link_that_is_no_url_is_a_quality_row():
+    text = SHEET.replace(" Port authorities of Panama \n", "http://[ \n")
+    row, q = one(text)
+    assert pd.isna(row["url"])
+    assert ((q.field == "url") & (q.problem == "not a URL")).any()
+
+
 def test_placeholders_of_links_and_beneficiaries():
     text = SHEET.replace(" Port authorities of Panama \n", "Agencies, sectors, civil \n\nsociety, etc \n\nLink to web page \n")
     row, q = one(text)
@@ -272,3 +281,108 @@ def test_unnamed_program_takes_a_title_from_its_text():
     row, _ = one(text)
     assert pd.isna(row["name"])
     assert row["program"] == "UNSCR 1540 (2004) Implementation Program"
+
+
+# ------------------------------------------------- no sheet stops the tables
+
+def test_heading_after_a_sentence_at_the_end_of_a_file(raw_copy, tmp_path, capsys):
+    """Issue 11, defect 1: a file that ends with a sentence and a lone
+    PROGRAM SUMMARY made a sheet with no text, name or summary, whose
+    program id was taken from an activity id not made yet (KeyError)."""
+    from oaslib.cli import main
+    f = raw_copy / "000_3348439e6b9c1ad1.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "...in 2014.  The Resolution reaffirms \nPROGRAM SUMMARY\n",
+                 encoding="utf-8")
+    code = main(["clean", "--raw", str(raw_copy), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr()
+    assert code == 0 and "Traceback" not in out.err + out.out
+    acts = pd.read_csv(tmp_path / "out" / "activities.csv")
+    assert len(acts) >= 20 and acts["program_id"].notna().all()
+    assert (tmp_path / "out" / "donors.csv").exists() and (tmp_path / "out" / "quality.csv").exists()
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("PROGRAM SUMMARY\n", id="lone-heading"),
+    pytest.param("PROGRAM SUMMARY\nOBJECTIVES\nRESULTS\nPROGRAM SUMMARY\nRESULTS\n", id="headings-only"),
+    pytest.param("OAS Pillar\nName of Activity\nDate\nDonor Countries\n", id="labels-only"),
+    pytest.param("Donor Countries Canada\nPROGRAM SUMMARY\nOBJECTIVES\n", id="label-with-value-and-headings"),
+])
+def test_a_form_with_nothing_in_it_stops_nothing(text):
+    sheets = split_sheets((text + SHEET).split("\n"))
+    acts, donors, _ = build_activities([("t.txt", sheets)])
+    assert acts["program_id"].notna().all() and acts["activity_id"].is_unique
+    assert "Port Evaluations and Assessments" in set(acts["name"])
+
+
+@pytest.mark.parametrize("donors_text, expected", [
+    pytest.param("Acme Foundation; Acme Foundation", ["Acme Foundation"], id="unknown-donor-twice"),
+    pytest.param("Canada; Canada", ["Canada"], id="known-donor-twice"),
+    pytest.param("Acme Foundation, Canada, ACME FOUNDATION", ["Acme Foundation", "Canada"], id="unknown-donor-twice-other-case"),
+])
+def test_donor_named_twice_counts_once(donors_text, expected, tmp_path):
+    """Issue 11, defect 2: a repeated unknown donor repeated the donors
+    table's key (activity_id+donor) and stopped the run."""
+    from oaslib.clean.schema import TABLES, validate
+    acts, donors, _ = parse(SHEET.replace("Canada", donors_text))
+    assert donors["donor"].tolist() == expected
+    assert acts["donors"].tolist() == [";".join(expected)]
+    validate(donors, TABLES["donors"])
+
+
+_PIECES = ["PROGRAM SUMMARY", "OBJECTIVES", "RESULTS", "Donor Countries", "OAS Pillar", "Date", "Name of Activity",
+           "Target Beneficiaries", "Additional Information", "Completion to", "2/30/2017", "to", "http://", " ", "",
+           "Security", "Choose an item", "Donor Countries Acme; Acme", "Date 1/1/2017 to 12/31/2017",
+           "Canada; Canada      Donor Countries", "Security Port Evaluations", "7/1/2015 Date", "…in 2014.  The Resolution"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(SHEET.split("\n")), st.sampled_from(_PIECES), st.text(max_size=40)),
+                max_size=150))
+def test_any_lines_give_tables_that_validate(lines):
+    """Whatever a text layer holds, the tables it gives pass their schema:
+    no sheet stops the run."""
+    from oaslib.clean.activities import build_programs
+    from oaslib.clean.schema import TABLES, validate
+    acts, donors, quality = build_activities([("f.txt", split_sheets(lines))])
+    validate(acts, TABLES["activities"])
+    validate(donors, TABLES["donors"])
+    validate(build_programs(acts, donors), TABLES["programs"])
+    validate(pd.DataFrame(quality, columns=TABLES["quality"].column_names), TABLES["quality"])
+
+
+def test_a_wrapped_word_of_prose_is_no_heading():
+    """'... with the following' / 'results:' - the word RESULTS in prose
+    case, alone on a line, does not start a section (nor a new sheet)."""
+    text = ("OAS Pillar Security\nName of Activity Port Evaluations\nDate 1/1/2017 to 12/31/2017\n"
+            "Donor Countries Canada\n\nPROGRAM SUMMARY\nThe program runs in Panama.\n\nOBJECTIVES\n"
+            "To strengthen port security in Panama.\n\nRESULTS\nThe program reached Panama with the following\n"
+            "results:\n\n1) 122 port officers trained.\n")
+    acts, _, _ = parse(text)
+    assert len(acts) == 1
+    assert acts.iloc[0]["results"].startswith("The program reached") and "122 port officers" in acts.iloc[0]["results"]
+
+
+@pytest.mark.parametrize("wrapped, joined", [
+    pytest.param("by training maritime/\nport security officials.", "maritime/port security", id="slash-at-line-end"),
+    pytest.param("strategies /\nprograms / policies.", "strategies / programs / policies", id="spaced-slash-stays"),
+    pytest.param("needs-\nassessment was done.", "needs-assessment", id="hyphen-at-line-end"),
+])
+def test_words_wrapped_at_a_slash_or_hyphen(wrapped, joined):
+    from oaslib.clean.normalize import join_lines
+    assert joined in join_lines(wrapped.split("\n"))
+
+
+def test_paragraph_continued_over_a_page_break():
+    """A page break leaves blank lines inside a paragraph: a line that runs
+    to the margin mid-sentence goes on after them."""
+    results = ("The program reached the port authorities of Panama and the officers trained in the use of the\n"
+               "ISPS Code, with the cooperation of the national maritime authority and the customs service, and\n"
+               "\n\n\n\n"
+               "with the help of the donors.\n\nA second phase starts in 2018.\n")
+    text = ("OAS Pillar Security\nName of Activity Port Evaluations\nDonor Countries Canada\n\nPROGRAM SUMMARY\n"
+            "The program runs in Panama.\n\nOBJECTIVES\nTo strengthen port security in Panama.\n\nRESULTS\n" + results)
+    acts, _, _ = parse(text)
+    assert acts.iloc[0]["results"].split("\n\n") == [
+        "The program reached the port authorities of Panama and the officers trained in the use of the ISPS Code, "
+        "with the cooperation of the national maritime authority and the customs service, and with the help of the donors.",
+        "A second phase starts in 2018."]

@@ -17,7 +17,7 @@ from . import programs
 from .countries import country_name, find_mentions, fold
 from .normalize import join_lines, join_url, parse_date, parse_donors, placeholder_field
 from .schema import TABLES, quality_row as _q
-from .sheets import RawSheet
+from .sheets import RawSheet, Value
 from ..refdata import rows, split_list
 
 
@@ -59,10 +59,6 @@ def _text(paras) -> str | None:
     return out or None
 
 
-def _value_text(v) -> str | None:
-    return " ".join(" ".join(l.split()) for l in v.lines if l.strip()) or None if v else None
-
-
 def build_activities(sheet_docs: list[tuple[str, list[RawSheet]]]):
     """activities, donors and quality rows from (file name, raw sheets) pairs."""
     return link_documents([document_records(f, sheets) for f, sheets in sheet_docs])
@@ -92,38 +88,61 @@ def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list
 
 def link_documents(docs: list[tuple[list[dict], list[dict]]]):
     """Programs, ids and duplicates across every document's rows."""
-    records, donor_rows, quality = [], [], []
+    records, quality = [], []
     for recs, q in docs:
         records += recs
         quality += q
+    _assign_programs(records, quality)
+    _assign_ids(records, quality)
+    donor_rows = _donor_rows(records, quality)
+    cols = TABLES["activities"].column_names
+    activities = pd.DataFrame(records, columns=cols) if records else TABLES["activities"].empty()
+    donors = pd.DataFrame(donor_rows, columns=TABLES["donors"].column_names)
+    return activities, donors, quality
 
-    # programs across all documents
+
+def _assign_programs(records: list[dict], quality: list[dict]) -> None:
+    """Link sheets into programs across documents: a program id and name."""
     cluster = programs.link_programs(records)
     members = defaultdict(list)
     for i, c in enumerate(cluster):
         members[c].append(i)
-    for c, idx in members.items():
-        names = Counter(records[i]["name"] for i in idx if records[i]["name"])
-        label = names.most_common(1)[0][0] if names else None
-        if label is None:
-            for i in idx:
-                r = records[i]
-                label = programs.name_from_text(r["summary"], r["objectives"], r["results"])
-                if label:
-                    break
+    for idx in members.values():
+        label = _program_label([records[i] for i in idx])
         keys = [k for i in idx for k in (programs.fingerprint(records[i]["summary"]),
                                          programs.fingerprint(records[i]["objectives"]),
                                          programs.name_key(records[i]["name"])) if k]
-        pid = programs.program_id(keys or [records[idx[0]]["activity_id"]])
+        # a sheet with no name and no text has nothing to key a program on
+        # but where it stands
+        pid = programs.program_id(keys or [_place_key(records[idx[0]])])
         for i in idx:
-            records[i]["program_id"] = pid
-            records[i]["program"] = records[i]["name"] or label or "(unnamed program)"
-            if not records[i]["name"] and not label:
-                quality.append(_q(records[i]["source_file"], line=records[i]["source_line"],
-                                  sheet_no=records[i]["sheet_no"], field="program",
-                                  problem="program name not found"))
+            r = records[i]
+            r["program_id"] = pid
+            r["program"] = r["name"] or label or "(unnamed program)"
+            if not r["name"] and not label:
+                quality.append(_q(r["source_file"], line=r["source_line"], sheet_no=r["sheet_no"],
+                                  field="program", problem="program name not found"))
 
-    # ids and duplicates
+
+def _program_label(recs: list[dict]) -> str | None:
+    """The name most of a program's sheets give, else a title from its text."""
+    names = Counter(r["name"] for r in recs if r["name"])
+    if names:
+        return names.most_common(1)[0][0]
+    for r in recs:
+        label = programs.name_from_text(r["summary"], r["objectives"], r["results"])
+        if label:
+            return label
+    return None
+
+
+def _place_key(r: dict) -> str:
+    return f"{r['source_file']}\x1f{r['sheet_no']}"
+
+
+def _assign_ids(records: list[dict], quality: list[dict]) -> None:
+    """Activity ids from file and content; a sheet whose content repeats an
+    earlier one of the same member state is marked its duplicate."""
     seen_ids: Counter = Counter()
     first_by_content: dict[tuple, str] = {}
     for r in records:
@@ -140,17 +159,20 @@ def link_documents(docs: list[tuple[list[dict], list[dict]]]):
         else:
             r["duplicate_of"] = None
             first_by_content[key] = r["activity_id"]
+
+
+def _donor_rows(records: list[dict], quality: list[dict]) -> list[dict]:
+    """One row per donor of each sheet; the sheet's own quality rows get
+    its activity id."""
+    out = []
     for r in records:
         for d in r.pop("_donors"):
-            donor_rows.append({"activity_id": r["activity_id"], "donor": d.name, "donor_kind": d.kind,
-                               "donor_iso3": d.iso3, "donor_text": d.text})
+            out.append({"activity_id": r["activity_id"], "donor": d.name, "donor_kind": d.kind,
+                        "donor_iso3": d.iso3, "donor_text": d.text})
         for q in r.pop("_quality"):
             q["activity_id"] = r["activity_id"]
             quality.append(q)
-    cols = TABLES["activities"].column_names
-    activities = pd.DataFrame(records, columns=cols) if records else TABLES["activities"].empty()
-    donors = pd.DataFrame(donor_rows, columns=TABLES["donors"].column_names)
-    return activities, donors, quality
+    return out
 
 
 _TEXT_FIELDS = ("objectives", "results", "summary")
@@ -168,25 +190,43 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
         problem(field_, what, text, line)
     for h in s.headings_missing:
         problem(h, "heading missing from the form", line=s.line_no)
-
     r = {"source_file": source_file, "sheet_no": s.sheet_no, "source_line": s.line_no}
-    # pillar and name
-    pillar = _value_text(s.pillar)
+    _pillar_and_name(r, s, problem)
+    _dates(r, s, problem)
+    _beneficiaries_and_url(r, s, problem)
+    _donors(r, s, problem)
+    for fld in _TEXT_FIELDS:
+        r[fld] = _text(getattr(s, fld))
+        if not r[fld]:
+            problem(fld, "field missing")
+    r["content_key"] = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    r["_quality"] = sq
+    return r
+
+
+def _raw(v: Value | None) -> str | None:
+    return (v.text or None) if v else None
+
+
+def _pillar_and_name(r: dict, s: RawSheet, problem) -> None:
+    pillar = _raw(s.pillar)
     if pillar and placeholder_field(pillar):
         problem("pillar", "placeholder left in the form", pillar, s.pillar.line_no)
         pillar = None
     elif pillar is None:
         problem("pillar", "field missing")
     r["pillar"] = _canonical_pillar(pillar)
-    r["name"] = _value_text(s.name)
+    r["name"] = _raw(s.name)
     if r["name"] and placeholder_field(r["name"]):
         problem("name", "placeholder left in the form", r["name"], s.name.line_no)
         r["name"] = None
     if not r["name"]:
         problem("name", "field missing")
-    # dates
+
+
+def _dates(r: dict, s: RawSheet, problem) -> None:
     for fld, val in (("start_date", s.start), ("end_date", s.end)):
-        text = _value_text(val)
+        text = _raw(val)
         d = parse_date(text or "")
         r[fld] = d.value
         r[fld.replace("date", "year")] = d.year
@@ -198,8 +238,10 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
             problem(fld, d.problem, text, val.line_no)
         elif text is None:
             problem(fld, "field missing")
-    # beneficiaries, link
-    benef = _value_text(s.beneficiaries)
+
+
+def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
+    benef = _raw(s.beneficiaries)
     if benef and placeholder_field(benef):
         problem("beneficiaries", "placeholder left in the form", benef, s.beneficiaries.line_no)
         benef = None
@@ -207,41 +249,39 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
         problem("beneficiaries", "field missing")
     r["beneficiaries"] = benef
     r["url"] = None
-    if s.url:
-        raw = "".join(l.strip() for l in s.url.lines)
-        if placeholder_field(raw) or placeholder_field(_value_text(s.url) or ""):
-            problem("url", "placeholder left in the form", _value_text(s.url), s.url.line_no)
-        else:
-            url, bad = join_url(s.url.lines)
-            if bad:
-                problem("url", bad, raw, s.url.line_no)
-            r["url"] = url
-    else:
+    if not s.url:
         problem("url", "field missing")
-    # donors
-    dtext = _value_text(s.donors)
-    donors, unknown = parse_donors(dtext or "")
-    for u in unknown:
-        problem("donors", "unknown donor", u, s.donors.line_no)
+        return
+    raw = "".join(l.strip() for l in s.url.lines)
+    if placeholder_field(raw) or placeholder_field(s.url.text):
+        problem("url", "placeholder left in the form", s.url.text, s.url.line_no)
+        return
+    url, bad = join_url(s.url.lines)
+    if bad:
+        problem("url", bad, raw, s.url.line_no)
+    r["url"] = url
+
+
+def _donors(r: dict, s: RawSheet, problem) -> None:
+    """The donors of a sheet, each once however often the sheet names it."""
+    dtext = _raw(s.donors)
     if dtext is None:
         problem("donors", "field missing")
+    found, unknown = parse_donors(dtext or "")
+    donors, seen = [], set()
+    for d in found:
+        if fold(d.name) not in seen:
+            seen.add(fold(d.name))
+            donors.append(d)
+    for u in dict.fromkeys(fold(u) for u in unknown):
+        problem("donors", "unknown donor", next(x for x in unknown if fold(x) == u), s.donors.line_no)
     r["donors"] = ";".join(d.name for d in donors) or None
     r["_donors"] = donors
-    # texts
-    for fld in _TEXT_FIELDS:
-        r[fld] = _text(getattr(s, fld))
-        if not r[fld]:
-            problem(fld, "field missing")
-    r["content_key"] = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
-    r["_quality"] = sq
-    return r
 
 
 def _canonical_pillar(pillar: str | None) -> str | None:
     if not pillar:
         return None
-    from ..refdata import rows, split_list
-    from .countries import fold
     for row in rows("pillars"):
         if fold(pillar) in {fold(a) for a in [row["pillar"], *split_list(row["aliases"])]}:
             return row["pillar"]

@@ -36,6 +36,7 @@ def placeholder_field(text: str) -> str | None:
 
 
 _HYPHEN_BREAK = re.compile(r"(\w)-$")
+_SLASH_BREAK = re.compile(r"\w/$")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -47,8 +48,11 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif _HYPHEN_BREAK.search(out) and line[:1].islower():
+        elif _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
             # "needs-" + "assessment": a compound split at its hyphen keeps it
+            out += line
+        elif _SLASH_BREAK.search(out, len(out) - 2):
+            # "maritime/" + "port": a PDF wraps after a slash between words
             out += line
         else:
             out += " " + line
@@ -146,7 +150,10 @@ def join_url(fragments: list[str]) -> tuple[str | None, str | None]:
         return None, None
     if url.lower().startswith("www."):
         url = "http://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": an unclosed IPv6 bracket
+        return None, "not a URL"
     if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in url:
         return None, "not a URL"
     return url, None

@@ -23,7 +23,12 @@ def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
     by two PDFs, whatever their line breaks, accents or punctuation."""
     if not text:
         return None
-    ws = _WORD.findall(fold(text))
+    # the first words only: fold and scan a prefix that holds them (a word
+    # more, so the last one is whole), the whole text when it does not
+    cut = words * 16
+    ws = _WORD.findall(fold(text[:cut])) if len(text) > cut else []
+    if len(ws) <= words:
+        ws = _WORD.findall(fold(text))
     if len(ws) < min(words, 12):
         return None
     return " ".join(ws[:words])

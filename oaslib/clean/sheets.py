@@ -1,7 +1,27 @@
 """Program-sheet documents: text lines -> one raw record per sheet.
 
-The PDF text layer prints a sheet's boxes out of order. What stays put is the
-block of form labels and the three headings, so the parser anchors on them:
+Every extractor prints the same form: labels (OAS Pillar, Name of Activity,
+Date, Target Beneficiaries, Additional Information, Donor Countries, from
+``form_labels.csv``), the headings PROGRAM SUMMARY / OBJECTIVES / RESULTS,
+and value fragments. The reader tokenises the lines into those three kinds
+(``tokenise``), with each fragment's line and, on a label's line, its side
+of the label; classifies fragments by what they are (``value_kind``: date or
+date range, link, pillar, donor list, the form's placeholders), and then
+reads the form one of two ways, by the evidence of where values stand:
+
+* **beside their labels** (``_split_beside``) - the value on the label's
+  line (either side), on the line after or before it, or further off with
+  blank lines. The layer's habits are learnt from the values known by their
+  type: which side, how far, per field (``Layout``). A new sheet starts where
+  a form repeats a label or heading it already has, so the three headings of
+  one sheet belong together wherever its fields stand. Texts go to the
+  heading they follow; a text two labels could take goes to the one without
+  a value, the one its type fits, the one it stands as near to as the layer
+  prints values. A value that plainly belongs to another field by its type
+  moves there with a 'field guessed' row.
+
+* **apart from their labels** (``_split_apart``) - the layout of the bundled
+  text layers, whose labels stand in a block with the values around it:
 
     [values of this sheet printed before its headings: beneficiaries, link]
     PROGRAM SUMMARY / OBJECTIVES / RESULTS        <- the anchor of a sheet
@@ -13,17 +33,21 @@ block of form labels and the three headings, so the parser anchors on them:
     summary                                       (part C)
     [the next sheet's beneficiaries and link]     (the tail)
 
-Any part may be missing; what is missing is recorded, never guessed. Values
-are returned raw (strings with line numbers); ``normalize`` cleans them.
+Where the evidence is thin (most boxes empty) both readings are made and the
+one that fills more boxes is kept. Any part may be missing; what is missing
+is recorded, never invented. Values are returned raw (strings with line
+numbers); ``normalize`` cleans them.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .countries import fold
-from .normalize import is_date_like, is_url_start, placeholder_field
+from .normalize import is_date_like, is_url_start, parse_date, parse_donors, placeholder_field
 from ..refdata import rows, split_list
 
 
@@ -51,7 +75,6 @@ class RawSheet:
     objectives: list[list[str]] = field(default_factory=list)  # paragraphs of lines
     results: list[list[str]] = field(default_factory=list)
     summary: list[list[str]] = field(default_factory=list)
-    text_line: dict[str, int] = field(default_factory=dict)  # first line of each text
     headings_missing: list[str] = field(default_factory=list)
     problems: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # line, field, problem, text
 
@@ -60,6 +83,7 @@ class RawSheet:
 
 @lru_cache(maxsize=None)
 def _labels() -> dict[str, str]:
+    """folded label -> role: a field name, or heading_<section>"""
     return {fold(r["label"]): r["role"] for r in rows("form_labels")}
 
 
@@ -68,6 +92,18 @@ def _heading_re():
     heads = [r["label"] for r in rows("form_labels") if r["role"].startswith("heading_")]
     return re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(h) for h in
                       sorted(heads, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
+@lru_cache(maxsize=None)
+def _heading_prefix():
+    """The headings' first four letters, as one regex of literals: a cheap
+    test before the heading regex, as most lines hold no heading."""
+    heads = {r["label"][:4] for r in rows("form_labels") if r["role"].startswith("heading_")}
+    return re.compile("|".join(map(re.escape, sorted(heads)))).search
+
+
+def _has_heading(line: str) -> bool:
+    return _heading_prefix()(line) is not None
 
 
 @lru_cache(maxsize=None)
@@ -95,10 +131,6 @@ def label_role(line: str) -> str | None:
     return _labels().get(fold(" ".join(line.split())))
 
 
-def _is_blank(line: str) -> bool:
-    return not line.strip()
-
-
 def _is_filler(line: str) -> bool:
     """A whitespace-only line that holds spaces: the PDF's empty box or gap."""
     return bool(line) and not line.strip()
@@ -108,7 +140,7 @@ def looks_like_sheets(lines: list[str]) -> bool:
     """A program-sheets document has the form's headings and labels."""
     heads = labels = 0
     for line in lines[:20000]:
-        if _heading_re().search(line):
+        if _has_heading(line) and _heading_re().search(line):
             heads += 1
         elif label_role(line):
             labels += 1
@@ -117,7 +149,802 @@ def looks_like_sheets(lines: list[str]) -> bool:
     return False
 
 
-# --------------------------------------------------------------- splitting
+# ================================================================ tokens
+#
+# A text layer of the form, whatever extractor printed it, is a sequence of
+# form labels ("Date", "Donor Countries"), section headings (PROGRAM SUMMARY,
+# OBJECTIVES, RESULTS) and value fragments. A fragment may share a line with
+# a label, on either side ("Date 1/1/2017 to 12/31/2017", "Canada  Donor
+# Countries"), or stand on lines of its own.
+
+_SECTIONS = {"heading_summary": "summary", "heading_objectives": "objectives",
+             "heading_results": "results"}
+#: fields whose values can be recognised by what they are
+_TYPED = ("pillar", "date", "url", "donors")
+
+
+class Token(NamedTuple):  # a tuple: thousands are made per document
+    i: int           # 0-based line index
+    kind: str        # "label" | "heading" | "text"
+    role: str = ""   # a label's field, a heading's section
+    text: str = ""   # a text fragment, whitespace collapsed
+    side: str = ""   # a text on a label's line: "before" or "after" the label
+
+
+@lru_cache(maxsize=None)
+def _edge_labels():
+    """(label -> kind/role for labels that may share a line with a value,
+    regex of such a label opening a line, regex of one closing it,
+    first words, last words): matched case-sensitively, as the form prints
+    them, so prose ("the date of ...") is not read as a label."""
+    edge = [r for r in rows("form_labels") if r["match"] == "edge"]
+    role = {r["label"]: r["role"] for r in edge}
+    alts = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True))
+    start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
+    end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
+    firsts = frozenset(l.split()[0] for l in role)
+    lasts = frozenset(l.split()[-1] for l in role)
+    return role, start, end, firsts, lasts
+
+
+@lru_cache(maxsize=None)
+def _exact_labels() -> dict[str, str]:
+    """label -> role, as the form prints it or in capitals: a wrapped word
+    of prose ("... with the following" / "results:") is no heading."""
+    out = {}
+    for r in rows("form_labels"):
+        out[r["label"]] = out[r["label"].upper()] = r["role"]
+    return out
+
+
+def _as_token(i: int, role: str) -> Token:
+    if role in _SECTIONS:
+        return Token(i, "heading", _SECTIONS[role])
+    return Token(i, "label", role)
+
+
+def _line_tokens(i: int, s: str) -> list[Token]:
+    """The tokens of one non-blank line (whitespace collapsed)."""
+    if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
+        return [_as_token(i, role)]
+    roles, start, end, firsts, lasts = _edge_labels()
+    words = s.split(" ")
+    if words[0] in firsts or words[-1].rstrip(":") in lasts:
+        if words[0] in firsts and (m := start.match(s)) and m.group(2):
+            return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
+        if (m := end.match(s)) and m.group(1):
+            return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
+    if len(s) <= 62 and label_role(s.rstrip(": ")):
+        return [Token(i, "text", text=s)]  # a label's words in prose case
+    if s.isupper() and _heading_re().search(s):  # "PROGRAM SUMMARY OBJECTIVES RESULTS" on one line
+        ms = list(_heading_re().finditer(s))
+        if not _heading_re().sub("", s).strip():
+            return [_as_token(i, label_role(m.group(1))) for m in ms]
+    return [Token(i, "text", text=s)]
+
+
+def tokenise(lines: list[str]) -> list[Token]:
+    toks: list[Token] = []
+    for i, raw in enumerate(lines):
+        if not raw or raw.isspace():
+            continue
+        for t in _line_tokens(i, " ".join(raw.split())):
+            # "Additional" / "Information": one label wrapped over two lines
+            if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
+                continue
+            toks.append(t)
+    return toks
+
+
+# ======================================================== what a value is
+
+_RANGE_SEP = re.compile(r"(?:^|\s)(?:to|until|through|hasta|al|a|[–—-])(?=\s|$)", re.I)
+_RANGE_FROM = re.compile(r"^(?:from|desde|del|de)\s+", re.I)
+
+
+def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
+    """The dates of a Date value in order, each with whether a "to" stood
+    before it; None when something in it is not a date."""
+    out = []
+    for line in lines:
+        line = _RANGE_FROM.sub("", line.strip())
+        pos, after_sep = 0, False
+        for m in _RANGE_SEP.finditer(line):
+            piece = line[pos:m.start()].strip()
+            if piece:
+                out.append((piece, after_sep))
+            after_sep, pos = True, m.end()
+        piece = line[pos:].strip()
+        if piece:
+            out.append((piece, after_sep))
+    if not out or not all(is_date_like(p) for p, _ in out):
+        return None
+    return out
+
+
+@lru_cache(maxsize=4096)
+def value_kind(text: str) -> str:
+    """What a value fragment is: 'url', 'date', 'pillar', 'pillar-name'
+    (a pillar run into the name), 'donors', 'placeholder:<field>' or 'text'."""
+    ph = placeholder_field(text)
+    if ph:
+        return "placeholder:" + {"start_date": "date", "end_date": "date"}.get(ph, ph)
+    if is_url_start(text):
+        return "url"
+    if any(c.isdigit() for c in text) or len(text) < 40:
+        if _date_pieces([text]) is not None:
+            return "date"
+    if m := _pillar_re().match(text):
+        return "pillar-name" if m.group(2).strip() else "pillar"
+    if len(text) < 200:
+        donors, unknown = parse_donors(text)
+        if donors and not unknown:
+            return "donors"
+    return "text"
+
+
+def run_kind(texts: list[str]) -> str:
+    """What a value printed over several lines is: the lines read together
+    ("Banco de Desarrollo de América" / "Latina (CAF)"), or each line the
+    same kind (a start and an end date, one donor per line)."""
+    if len(texts) == 1:
+        return value_kind(texts[0])
+    kind = value_kind(" ".join(texts))
+    if kind != "text":
+        return kind
+    kinds = {value_kind(t) for t in texts}
+    if len(kinds) == 1 and kinds & {"date", "donors"}:
+        return kinds.pop()
+    if _date_pieces(texts) is not None:
+        return "date"
+    return kind
+
+
+def _takes(role: str, kind: str) -> bool:
+    """Whether a field could hold a value of this kind: a typed field only
+    its type; a free-text field anything not plainly of another type."""
+    if role in _TYPED:
+        return _fits(role, kind)
+    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any")
+
+
+def _plainly(role: str, kind: str) -> bool:
+    """A value that is the field's kind and nothing else: what layout
+    evidence is drawn from (a sentence may start with a pillar's word)."""
+    return kind != "pillar-name" and _fits(role, kind)
+
+
+def _fits(role: str, kind: str) -> bool:
+    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "pillar-name")
+
+
+# ========================================================= which reading
+
+def _label_evidence(toks: list[Token]) -> tuple[int, int]:
+    """(beside, apart): how many labels stand beside their values, how many
+    apart from them (a block of labels, the values printed around it). The
+    evidence: a value on the label's line, or one recognisable by its type
+    next to its label, against one a few fragments away from it."""
+    beside = apart = 0
+    for k, t in enumerate(toks):
+        if t.kind != "label":
+            continue
+        near = [toks[j] for j in (k - 1, k + 1) if 0 <= j < len(toks) and toks[j].kind == "text"]
+        if any(n.i == t.i for n in near):
+            beside += 1
+            continue
+        if t.role not in _TYPED:
+            continue
+        if any(_plainly(t.role, value_kind(n.text)) for n in near):
+            beside += 1
+        elif any(toks[j].kind == "text" and _plainly(t.role, value_kind(toks[j].text))
+                 for j in range(max(0, k - 4), min(len(toks), k + 5))):
+            apart += 1
+    return beside, apart
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one text layer prints the form."""
+    side: str   # a label's value stands "after" or "before" it, mostly
+    step: int   # 1 single-spaced, 2 a blank line after every line
+    gap: int    # lines from a label to its value on another line
+    sides: tuple[tuple[str, str], ...] = ()  # (field, side) where a field's own values tell
+    gaps: tuple[tuple[str, int], ...] = ()   # (field, gap), 0 for values on the label's line
+
+    mixed: bool = False  # fields disagree on the side: a field's own values must tell
+
+    def side_of(self, role: str) -> str | None:
+        return dict(self.sides).get(role, None if self.mixed else self.side)
+
+    def gap_of(self, role: str) -> int:
+        return dict(self.gaps).get(role, self.gap)
+
+
+def _unclaimed_neighbour(toks: list[Token], k: int) -> tuple[str, int]:
+    """("after"/"before", distance) when the text next to label ``k`` can be
+    no other mark's; ("", 0) when it could."""
+    def boxed(j: int) -> bool:  # a label whose value shares its line
+        return toks[j].kind == "label" and any(
+            toks[n].kind == "text" and toks[n].i == toks[j].i for n in (j - 1, j + 1) if 0 <= n < len(toks))
+    free = lambda j: toks[j].kind == "text" and not toks[j].side  # noqa: E731
+    j = k + 1
+    while j < len(toks) and free(j):
+        j += 1
+    if j > k + 1 and (j == len(toks) or toks[j].kind != "label" or boxed(j)):
+        return "after", toks[k + 1].i - toks[k].i
+    j = k - 1
+    while j >= 0 and free(j):
+        j -= 1
+    if j < k - 1 and j >= 0 and (boxed(j) or toks[j].kind == "text"):
+        return "before", toks[k].i - toks[k - 1].i
+    return "", 0
+
+
+def _starts_block(toks: list[Token], j: int, step: int) -> bool:
+    """Whether text ``j`` stands on its own, not as the last line of a
+    paragraph ("... in" / "2018." is no date box)."""
+    return j == 0 or toks[j - 1].kind != "text" or toks[j].i - toks[j - 1].i > step
+
+
+def _layout(toks: list[Token]) -> Layout:
+    """Voted by the values recognisable by their type, and those on their
+    label's line: on which side of its label a value stands (for each field,
+    where its values tell; an extractor may keep a short value on its
+    label's line and wrap a long one under it), and how far from it."""
+    steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+    step = 2 if steps[2] > steps[1] else 1
+    votes, gaps, role_gaps = defaultdict(Counter), Counter(), defaultdict(Counter)
+    for k, t in enumerate(toks):
+        if t.kind != "label":
+            continue
+        same = [n for n in toks[max(0, k - 1):k + 2] if n.kind == "text" and n.i == t.i]
+        if same:
+            votes[t.role][same[0].side] += 1
+            role_gaps[t.role][0] += 1
+            continue
+        if t.role not in _TYPED:
+            # a free-text box: its text is plainly its own when no other
+            # mark could take it (a heading takes only what follows it)
+            side, d = _unclaimed_neighbour(toks, k)
+            if side:
+                votes[t.role][side] += 1
+                role_gaps[t.role][d] += 1
+                gaps[d] += 1
+            continue
+        for j, side in ((k + 1, "after"), (k - 1, "before")):
+            if 0 <= j < len(toks) and toks[j].kind == "text" and _plainly(t.role, value_kind(toks[j].text)) \
+                    and (side == "after" or _starts_block(toks, j, step)):
+                votes[t.role][side] += 1
+                gaps[abs(toks[j].i - t.i)] += 1
+                role_gaps[t.role][abs(toks[j].i - t.i)] += 1
+    total = sum(votes.values(), Counter())
+    gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else step
+    sides = tuple((r, "before" if v["before"] > v["after"] else "after")
+                  for r, v in votes.items() if v["before"] != v["after"])
+    per_role = tuple((r, max(g, key=lambda d: (g[d], d))) for r, g in role_gaps.items())
+    mixed = min(total["before"], total["after"]) > 0.25 * (total["before"] + total["after"])
+    return Layout("before" if total["before"] > total["after"] else "after", step, gap, sides, per_role, mixed)
+
+
+# ============================================================== sheets
+
+def split_sheets(lines: list[str]) -> list[RawSheet]:
+    """The sheets of a program-sheets document, each a raw record."""
+    toks = tokenise(lines)
+    beside, apart = _label_evidence(toks)
+    if apart >= beside:
+        steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
+        beside += _column_evidence(toks, 2 if steps[2] > steps[1] else 1)
+    if apart >= beside:
+        return _split_apart(lines)
+    forms = sum(1 for t in toks if t.kind == "heading" and t.role == "summary") or 1
+    if beside >= 2 * forms:
+        return _split_beside(lines, toks)
+    # little evidence either way (most fields lost): the reading that
+    # finds more of the form wins
+    return max((_split_beside(lines, toks), _split_apart(lines)), key=_filled)
+
+
+def _filled(sheets: list[RawSheet]) -> int:
+    """How many of the form's boxes a reading filled, less the text it could
+    not place (cutting one form into several fills no more boxes)."""
+    n = 0
+    for s in sheets:
+        n += sum(v is not None for v in (s.pillar, s.name, s.start, s.end, s.beneficiaries, s.url, s.donors))
+        n -= sum(1 for p in s.problems if p[2] in ("text outside any field", "field guessed"))
+    return n
+
+
+def _split_beside(lines: list[str], toks: list[Token]) -> list[RawSheet]:
+    """Sheets whose labels stand beside their values (either side, same
+    line or next)."""
+    lay = _layout(toks)
+    groups, prelude = _segment(toks, lay)
+    sheets = [_read_form(g, n, lay, lines) for n, g in enumerate(groups, 1)]
+    if prelude and sheets:
+        sheets[0].problems.append((prelude[0].i + 1, "file", "text before the first sheet",
+                                   " ".join(t.text for t in prelude)))
+    return sheets
+
+
+def _last_block(toks: list[Token], step: int) -> int:
+    """Index where the trailing block of text tokens starts: the lines that
+    follow each other without a blank gap wider than the line step."""
+    k = len(toks)
+    while k > 0 and toks[k - 1].kind == "text":
+        if k < len(toks) and toks[k].i - toks[k - 1].i > step:
+            break
+        k -= 1
+    return k
+
+
+def _segment(toks: list[Token], lay: Layout):
+    """Cut the tokens into forms: a new form starts with a label or heading
+    its current form already has. The three headings of one form belong
+    together however they are spaced, wherever its fields stand. Returns
+    (forms, text before the first form)."""
+    forms: list[list[Token]] = []
+    cur: list[Token] = []
+    seen: set[tuple[str, str]] = set()
+    for t in toks:
+        if t.kind != "text":
+            key = (t.kind, t.role)
+            if key in seen:
+                cut = len(cur)
+                while cut and cur[cut - 1].kind == "text" and cur[cut - 1].i == t.i:
+                    cut -= 1  # "Canada  Donor Countries": the value on the label's line
+                if t.kind == "label" and lay.side_of(t.role) == "before" and cut == len(cur):
+                    cut = _value_before(cur, t, lay)
+                forms.append(cur[:cut])
+                cur = cur[cut:]
+                seen = {(c.kind, c.role) for c in cur if c.kind != "text"}
+            seen.add(key)
+        cur.append(t)
+    forms.append(cur)
+    prelude: list[Token] = []
+    first = forms[0]
+    k = next((j for j, t in enumerate(first) if t.kind != "text"), len(first))
+    if k < len(first):
+        j = k
+        while j and first[j - 1].i == first[k].i:
+            j -= 1  # the value on the first label's line is that label's
+        keep = j
+        if first[k].kind == "label" and lay.side_of(first[k].role) == "before" and j == k:
+            keep = _value_before(first[:k], first[k], lay)
+        prelude, forms[0] = first[:keep], first[keep:]
+    return [f for f in forms if any(t.kind != "text" for t in f)], prelude
+
+
+# ================================================================ a form
+
+def _owners(form: list[Token], lay: Layout) -> list[int | None]:
+    """For each text token, the index of the label or heading it belongs
+    to; None for a label or heading, or a text that belongs to none.
+
+    The text between two marks goes to the one that can take it: a heading
+    takes what follows it, up to the value printed before a label; a label
+    whose value shares its line takes none (but the wrapped rest of it);
+    between two labels that could both take it, see ``_settle``."""
+    own: list[int | None] = [None] * len(form)
+    for k, t in enumerate(form):
+        if t.kind == "text" and t.side:  # on a label's line: that label's
+            own[k] = k + 1 if t.side == "before" else k - 1
+    marks = [k for k, t in enumerate(form) if t.kind != "text"]
+    bounds = [None] + marks + [None]
+    taken: set[int | None] = set()
+    between: list[tuple[list[int], int, int]] = []
+    for prev, nxt in zip(bounds, bounds[1:]):
+        lo = prev + 1 if prev is not None else 0
+        hi = nxt if nxt is not None else len(form)
+        run = [k for k in range(lo, hi) if not form[k].side]
+        if not run:
+            continue
+        if prev is not None and form[prev].kind == "heading":
+            nxt_free = nxt is not None and form[nxt].kind == "label" and not _has_same_line(form, nxt)
+            cut = hi
+            if nxt_free and lay.side_of(form[nxt].role) == "before":
+                cut = _value_before(form[lo:hi], form[nxt], lay) + lo
+            for k in run:
+                own[k] = nxt if k >= cut else prev
+            continue
+        nxt_free = nxt is not None and form[nxt].kind == "label" and not _has_same_line(form, nxt)
+        cols = None if nxt_free else _column_values(form, run, prev, lay.step)
+        if cols:
+            for label, block in cols:
+                for k in block:
+                    own[k] = label
+                taken.add(label)
+            continue
+        to = _run_owner(form, run, prev, nxt, lay)
+        if to == "both":
+            between.append((run, prev, nxt))
+            continue
+        for k in run:
+            own[k] = to
+        taken.add(to)
+    _settle(form, own, between, taken, lay)
+    return own
+
+
+def _stack(toks, end: int) -> list[int]:
+    """The labels printed one under another, without values, that end at
+    index ``end``."""
+    out = []
+    k = end
+    while k >= 0 and toks[k].kind == "label" and not _has_same_line(toks, k):
+        out.append(k)
+        k -= 1
+    return out[::-1]
+
+
+def _blocks(idx: list[int], toks, step: int) -> list[list[int]]:
+    """Token indexes cut where a blank gap wider than the line step falls."""
+    out: list[list[int]] = []
+    for k in idx:
+        if out and toks[k].i - toks[out[-1][-1]].i <= step:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+def _align(labels: list[Token], blocks: list[list[str]]) -> tuple[list[int], int] | None:
+    """Values printed in the order of their labels (a label column, then a
+    value column; an empty box prints nothing): the label of each block, so
+    that every block is of a kind its label takes, and the number of blocks
+    placed by their type. None when no such order exists."""
+    k, m = len(labels), len(blocks)
+    if not m or m > k:
+        return None
+    kinds = [run_kind(b) for b in blocks]
+    texts = [" ".join(b) for b in blocks]
+    NEG = float("-inf")
+    best = [[NEG] * (m + 1) for _ in range(k + 1)]
+    back: dict[tuple[int, int], bool] = {}
+    best[0][0] = 0.0
+    for i in range(k):
+        role = labels[i].role
+        for j in range(m + 1):
+            if best[i][j] == NEG:
+                continue
+            if best[i][j] > best[i + 1][j]:  # the box is empty
+                best[i + 1][j], back[(i + 1, j)] = best[i][j], False
+            if j < m and _takes(role, kinds[j]):
+                # a value known by its type counts most, then one whose words
+                # suit the box (text_cues.csv); a later label wins a tie
+                score = best[i][j] + (3 if role in _TYPED else 1 + 0.5 * _cued(role, texts[j])) + 0.001 * i
+                if score > best[i + 1][j + 1]:
+                    best[i + 1][j + 1], back[(i + 1, j + 1)] = score, True
+    if best[k][m] == NEG:
+        return None
+    out, j = [0] * m, m
+    for i in range(k, 0, -1):
+        if back.get((i, j)):
+            j -= 1
+            out[j] = i - 1
+    typed = sum(1 for j, i in enumerate(out) if labels[i].role in _TYPED)
+    return out, typed
+
+
+@lru_cache(maxsize=None)
+def _field_cues() -> dict[str, tuple[re.Pattern, ...]]:
+    out: dict[str, list] = defaultdict(list)
+    for r in rows("text_cues"):
+        if r["role"] in ("name", "beneficiaries"):
+            out[r["role"]].append(re.compile(r["pattern"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _cued(role: str, text: str) -> bool:
+    """Whether a free text reads like the field's (text_cues.csv)."""
+    return any(p.match(text) for p in _field_cues().get(role, ()))
+
+
+def _column_values(form: list[Token], run: list[int], prev: int | None, step: int):
+    """(label index, block) pairs when the run follows a stack of labels
+    and its blocks are their values in order; None otherwise."""
+    if prev is None or form[prev].kind != "label":
+        return None
+    stack = _stack(form, prev)
+    if len(stack) < 2:
+        return None
+    blocks = _blocks(run, form, step)
+    if len(blocks) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
+        return None
+    got = _align([form[k] for k in stack], [[form[k].text for k in b] for b in blocks])
+    if got is None:
+        return None
+    return [(stack[i], b) for i, b in zip(got[0], blocks)]
+
+
+def _column_evidence(toks: list[Token], step: int) -> int:
+    """Values known by their type found in the order of a stack of labels
+    printed before them (a label column, then a value column)."""
+    n, k = 0, 0
+    while k < len(toks):
+        if toks[k].kind != "label":
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(toks) and toks[j + 1].kind == "label":
+            j += 1
+        e = j + 1
+        while e < len(toks) and toks[e].kind == "text" and not toks[e].side:
+            e += 1
+        stack = _stack(toks, j)
+        if len(stack) >= 3 and e > j + 1 and (e == len(toks) or toks[e].kind == "heading"):
+            blocks = _blocks(list(range(j + 1, e)), toks, step)
+            got = _align([toks[i] for i in stack], [[toks[i].text for i in b] for b in blocks])
+            if got and len(blocks) >= 2:
+                n += len(blocks) + got[1]
+        k = max(e, k + 1)
+    return n
+
+
+def _run_owner(form: list[Token], run: list[int], prev: int | None, nxt: int | None, lay: Layout):
+    """The label a run of text between two marks (no heading before it)
+    belongs to: an index, None, or "both" when either label could take it."""
+    prev_t = form[prev] if prev is not None else None
+    nxt_t = form[nxt] if nxt is not None else None
+    prev_free = prev_t is not None and not _has_same_line(form, prev)
+    nxt_free = nxt_t is not None and nxt_t.kind == "label" and not _has_same_line(form, nxt)
+    first = form[run[0]]
+    if prev_free and nxt_free:
+        kind = run_kind([form[k].text for k in run])
+        fit_prev, fit_next = _takes(prev_t.role, kind), _takes(nxt_t.role, kind)
+        if fit_prev == fit_next:
+            return "both"
+        return prev if fit_prev else nxt
+    if prev_free:
+        return prev
+    if nxt_free and prev_t is not None and lay.side_of(prev_t.role) == "after" and first.i - prev_t.i <= lay.step:
+        return prev  # the rest of a value that shares its label's line
+    if nxt_free:
+        return nxt
+    if prev_t is not None and first.i - prev_t.i <= lay.step:
+        return prev
+    return None
+
+
+def _settle(form: list[Token], own: list, between: list, taken: set, lay: Layout) -> None:
+    """Texts two labels could both take: the one that has no value yet;
+    else the one it stands as near to as this layer prints values; else
+    the one whose field prints its values on that side; else the nearer."""
+    changed = True
+    while changed:
+        changed = False
+        for item in list(between):
+            run, prev, nxt = item
+            if (prev in taken) != (nxt in taken):
+                to = nxt if prev in taken else prev
+                for k in run:
+                    own[k] = to
+                taken.add(to)
+                between.remove(item)
+                changed = True
+    for run, prev, nxt in between:
+        prev_t, nxt_t = form[prev], form[nxt]
+        d_prev, d_next = form[run[0]].i - prev_t.i, nxt_t.i - form[run[-1]].i
+        near_prev = lay.side_of(prev_t.role) != "before" and d_prev <= lay.gap_of(prev_t.role)
+        near_next = lay.side_of(nxt_t.role) != "after" and d_next <= lay.gap_of(nxt_t.role)
+        if near_prev != near_next:
+            to = prev if near_prev else nxt
+        elif lay.side_of(prev_t.role) == "after" and lay.side_of(nxt_t.role) != "before":
+            to = prev
+        elif lay.side_of(nxt_t.role) == "before" and lay.side_of(prev_t.role) != "after":
+            to = nxt
+        elif d_prev != d_next:
+            to = prev if d_prev < d_next else nxt
+        else:
+            to = prev if lay.side == "after" else nxt
+        for k in run:
+            own[k] = to
+
+
+def _value_before(texts: list[Token], label: Token, lay: Layout) -> int:
+    """Where the value printed just before ``label`` starts in the text
+    tokens that precede it (len(texts) when it has none): the closing lines,
+    if they end as near the label as the layer prints values; for a field
+    known by its type, the widest run of them that reads as that type."""
+    end = len(texts)
+    while end and texts[end - 1].kind != "text":
+        end -= 1
+    if not end or label.i - texts[end - 1].i > lay.gap_of(label.role):
+        return len(texts)
+    block = _last_block(texts[:end], lay.step)
+    if label.role not in _TYPED:
+        # a name or beneficiaries box holds a few lines, not a paragraph
+        short = end - block <= 4 and sum(len(t.text) for t in texts[block:end]) <= 300
+        return block if short else len(texts)
+    best = len(texts)
+    for k in range(end - 1, max(block, end - 8) - 1, -1):
+        kind = run_kind([t.text for t in texts[k:end]])
+        if _plainly(label.role, kind) or (label.role == "pillar" and kind == "pillar-name" and k == end - 1):
+            best = k
+    return best
+
+
+def _has_same_line(form: list[Token], k: int) -> bool:
+    t = form[k]
+    return any(form[j].kind == "text" and form[j].i == t.i for j in (k - 1, k + 1) if 0 <= j < len(form))
+
+
+def _read_form(form: list[Token], sheet_no: int, lay: Layout, lines: list[str]) -> RawSheet:
+    """One form's tokens -> a raw sheet: values by the label they belong
+    to, then checked and moved by what they are."""
+    heads = [t for t in form if t.kind == "heading"]
+    anchor = next((t for t in heads if t.role == "summary"), form[0])
+    sheet = RawSheet(sheet_no=sheet_no, line_no=anchor.i + 1)
+    own = _owners(form, lay)
+    values: dict[str, list[Token]] = defaultdict(list)   # field -> text tokens
+    sections: list[tuple[list[str], list[Token]]] = []   # stacked headings -> their text
+    loose: list[Token] = []
+    for k, t in enumerate(form):
+        if t.kind == "heading":
+            if sections and not sections[-1][1] and form[k - 1].kind == "heading":
+                sections[-1][0].append(t.role)   # headings printed one under another
+            else:
+                sections.append(([t.role], []))
+        elif t.kind == "text":
+            o = own[k]
+            if o is None:
+                loose.append(t)
+            elif form[o].kind == "label":
+                values[form[o].role].append(t)
+            else:
+                for roles, texts in reversed(sections):
+                    if form[o].role in roles:
+                        texts.append(t)
+                        break
+    _assign_fields(sheet, values, loose)
+    _assign_texts(sheet, sections, lay.step, lines)
+    if loose and not sheet.summary and any("summary" in roles for roles, _ in sections):
+        # a summary heading printed with the others, its text after the fields
+        sheet.summary = _text_paragraphs(loose, lay.step, lines)
+        loose = []
+    for sec in ("summary", "objectives", "results"):
+        if not any(sec in roles for roles, _ in sections):
+            sheet.headings_missing.append(sec)
+    for t in loose:
+        sheet.problems.append((t.i + 1, "sheet", "text outside any field", t.text))
+    return sheet
+
+
+def _value(toks: list[Token]) -> Value | None:
+    return Value([t.text for t in toks], toks[0].i + 1) if toks else None
+
+
+def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[Token]) -> None:
+    """Typed fields first: a value that is plainly a date, a link or a
+    pillar under another field's label (or under none) moves to its own
+    field when that one is empty, with a 'field guessed' row."""
+    kinds = {f: run_kind([t.text for t in v]) for f, v in values.items() if v}
+    for f, kind in list(kinds.items()):
+        if _fits(f, kind) or f not in ("name", "beneficiaries", "date", "url", "pillar", "donors"):
+            continue
+        target = kind.split(":")[-1]
+        strong = kind in ("date", "url") or kind.startswith("placeholder:")
+        if target in _TYPED + ("beneficiaries",) and target != f and strong and not values.get(target):
+            v = values.pop(f)
+            values[target] = v
+            kinds[target] = kinds.pop(f)
+            sheet.problems.append((v[0].i + 1, target, "field guessed",
+                                   " ".join(t.text for t in v)))
+    for t in list(loose):
+        kind = value_kind(t.text)
+        target = kind.split(":")[-1]
+        if target in _TYPED and not values.get(target):
+            values[target] = [t]
+            loose.remove(t)
+            sheet.problems.append((t.i + 1, target, "field guessed", t.text))
+
+    pillar, name = values.get("pillar", []), values.get("name", [])
+    if pillar and (m := _pillar_re().match(pillar[0].text)):
+        sheet.pillar = Value([m.group(1)], pillar[0].i + 1)
+        rest = [Token(pillar[0].i, "text", text=m.group(2).strip())] + pillar[1:]
+        rest = [t for t in rest if t.text]
+        if rest and not name:
+            name = rest  # "Security Port Evaluations and Assessments": pillar run into the name
+        elif rest:
+            sheet.problems.append((rest[0].i + 1, "pillar", "text after the pillar",
+                                   " ".join(t.text for t in rest)))
+    elif pillar:
+        sheet.pillar = _value(pillar)
+    elif name and (m := _pillar_re().match(name[0].text)) and m.group(2).strip():
+        sheet.pillar = Value([m.group(1)], name[0].i + 1)
+        name = [Token(name[0].i, "text", text=m.group(2).strip())] + name[1:]
+    sheet.name = _value(name)
+    sheet.beneficiaries = _value(values.get("beneficiaries", []))
+    sheet.url = _value(values.get("url", []))
+    donors = values.get("donors", [])
+    if donors:
+        # one donor per line, or one name wrapped over two lines
+        per_line = len(donors) > 1 and all(value_kind(t.text) == "donors" for t in donors)
+        sheet.donors = Value([("; " if per_line else " ").join(t.text for t in donors)], donors[0].i + 1)
+    _assign_dates(sheet, values.get("date", []))
+
+
+def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
+    if not toks:
+        return
+    pieces = _date_pieces([t.text for t in toks])
+    line = toks[0].i + 1
+    if pieces is None:  # not a date: left to normalise to report
+        sheet.start = Value([" ".join(t.text for t in toks)], line)
+        return
+    if len(pieces) == 1:
+        text, after_to = pieces[0]
+        if after_to:
+            sheet.end = Value([text], line)
+        else:
+            sheet.start = Value([text], line)
+        return
+    (a, _), (b, _) = pieces[0], pieces[1]
+    pa, pb = parse_date(a), parse_date(b)
+    da, db = pa.value, pb.value
+    if (da and db and db < da[:len(db)]) or (pa.ongoing and not pb.ongoing):
+        a, b = b, a  # start and end printed in reverse order
+        sheet.problems.append((line, "date", "field guessed", f"{b} to {a} read as {a} to {b}"))
+    sheet.start, sheet.end = Value([a], line), Value([b], line)
+    for text, _ in pieces[2:]:
+        sheet.problems.append((line, "date", "third date in the field", text))
+
+
+def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
+    """Each heading's text; headings printed one under another share the
+    text that follows them, split as the form orders it (objectives, then
+    results; a summary set apart)."""
+    for roles, texts in sections:
+        if not texts:
+            continue
+        paras = _text_paragraphs(texts, step, lines)
+        if len(roles) == 1:
+            setattr(sheet, roles[0], getattr(sheet, roles[0]) + paras)
+            continue
+        order = [r for r in ("objectives", "results", "summary") if r in roles]
+        if order[0] == "objectives":
+            obj, rest = _split_objectives(paras)
+            sheet.objectives += obj
+            if "results" in order:
+                if "summary" in order and not sheet.summary:
+                    rest, summ = _split_summary(rest)
+                    sheet.summary += summ
+                sheet.results += rest
+            elif "summary" in order:
+                sheet.summary += rest
+        else:
+            sheet.results += paras
+
+
+def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
+    """Paragraphs of one heading's text. In a single-spaced layer a blank
+    line ends a paragraph; a double-spaced one is read by line lengths."""
+    if step == 1:
+        lengths = sorted(len(t.text) for t in texts)
+        width = lengths[int(len(lengths) * 0.9)]
+        paras, cur = [], []
+        for t in texts:
+            if cur and t.i - cur[-1][0] > 1:
+                prev = " ".join(cur[-1][1].split())
+                # a page break (blank lines wider than a paragraph's) after a
+                # line that runs to the margin mid-sentence continues it
+                if t.i - cur[-1][0] > 2 and len(prev) >= 0.8 * width and not _SENT_END.search(prev):
+                    cur.append((t.i, lines[t.i] if not t.side else t.text))
+                    continue
+                paras.append(cur)
+                cur = []
+            cur.append((t.i, lines[t.i] if not t.side else t.text))
+        if cur:
+            paras.append(cur)
+        return paras
+    first, last = texts[0].i, texts[-1].i
+    ids = {t.i for t in texts}
+    block = [(j, lines[j] if j in ids else "") for j in range(first, last + 1)]
+    return _paragraphs(block)
+
+
+# ------------------------------------------ labels printed apart from values
 
 def _anchors(lines: list[str]) -> list[tuple[int, str]]:
     """(index, text before the heading) of the first line of every group of
@@ -129,7 +956,7 @@ def _anchors(lines: list[str]) -> list[tuple[int, str]]:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        m = rx.search(line)
+        m = rx.search(line) if _has_heading(line) else None
         if m and not rx.sub("", line[m.start():]).strip() and (
                 not line[:m.start()].strip() or _summary_head(m.group(1))):
             if text_since_heading:
@@ -144,7 +971,10 @@ def _summary_head(text: str) -> bool:
     return fold(text) in _summary_heads()
 
 
-def split_sheets(lines: list[str]) -> list[RawSheet]:
+def _split_apart(lines: list[str]) -> list[RawSheet]:
+    """Sheets whose labels stand in a block apart from their values: cut at
+    the headings, then read each sheet's boxes by their place around the
+    label block (see the module docstring)."""
     anchors = _anchors(lines)
     sheets: list[RawSheet] = []
     prelude: list[tuple[int, str]] = [(i, l) for i, l in enumerate(lines[:anchors[0][0]])] if anchors else []
@@ -275,28 +1105,43 @@ def _split_values(block) -> tuple[Value | None, Value | None]:
 # ------------------------------------------------------------- the region
 
 def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
-    # headings that follow PROGRAM SUMMARY
+    """A sheet's lines after its headings: texts, the field zone, the
+    summary (see the module docstring for the order)."""
+    body = _drop_headings(sheet, region, heading_line)
+    labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
+    donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
+    end_j = _end_date(sheet, body, donors_label)
+    zone_end = end_j if end_j is not None else (donors_label if donors_label is not None
+                                                 else (labels[-1] if labels else None))
+    donor_top = _donors_above(sheet, body, donors_label) if donors_label is not None else None
+    zone_start = _name_zone(sheet, body, labels[0] if labels else None, zone_end, donor_top)
+    part_a = body[:zone_start] if zone_start is not None else body
+    part_c = body[zone_end + 1:] if zone_end is not None else []
+    _texts_around_zone(sheet, part_a, part_c)
+
+
+def _drop_headings(sheet: RawSheet, region, heading_line: str):
+    """The region without its heading lines; a missing OBJECTIVES heading
+    is noted."""
     seen = {fold(m.group(1)) for m in _heading_re().finditer(heading_line)}
     body = []
     for i, l in region:
-        ms = list(_heading_re().finditer(l))
+        ms = list(_heading_re().finditer(l)) if _has_heading(l) else None
         if ms and not _heading_re().sub("", l).strip():
             seen |= {fold(m.group(1)) for m in ms}
             continue
         body.append((i, l))
-    for r in rows("form_labels"):
-        if r["role"] == "heading_objectives" and fold(r["label"]) in seen:
-            break
-    else:
+    if not any(r["role"] == "heading_objectives" and fold(r["label"]) in seen for r in rows("form_labels")):
         sheet.headings_missing.append("objectives")
+    return body
 
-    n = len(body)
-    labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
-    donors_label = next((j for j in labels if label_role(body[j][1]) == "label_donors"), None)
-    # the end date: "<date> to", "Completion to", or a date then "to" alone
+
+def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
+    """The end date after the donors label: "<date> to", "Completion to",
+    or a date then "to" alone. Returns the index of its "to" line."""
     end_j = None
     search_from = donors_label + 1 if donors_label is not None else 0
-    for j in range(search_from, n):
+    for j in range(search_from, len(body)):
         s = body[j][1].strip()
         if not s:
             continue
@@ -312,56 +1157,56 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
         sheet.end = Value([val] if val else [], first_no)
-    zone_end = end_j if end_j is not None else (donors_label if donors_label is not None
-                                                 else (labels[-1] if labels else None))
+    return end_j
 
-    # donors: the short lines just above "Donor Countries"
-    if donors_label is not None:
-        j, got = donors_label - 1, []
-        while j >= 0 and len(got) < 6:
-            s = body[j][1].strip()
-            if not s:
-                j -= 1
-                continue
-            if label_role(s) or not _short(body[j][1]) and len(s) > 60:
-                break
-            got.append(j)
+
+def _donors_above(sheet: RawSheet, body, donors_label: int) -> int:
+    """The short lines just above "Donor Countries"; returns the index of
+    the first (or of the label when there are none)."""
+    j, got = donors_label - 1, []
+    while j >= 0 and len(got) < 6:
+        s = body[j][1].strip()
+        if not s:
             j -= 1
-        got.reverse()
-        # a donor box set off by a leading space after a sentence's end:
-        # the lines above it finish the results
-        for k in range(1, len(got)):
-            if re.match(r"^ \S", body[got[k]][1]) and re.search(r"[.:;!?]\s*$", body[got[k - 1]][1]):
-                got = got[k:]
-                break
-        if got:
-            sheet.donors = Value([body[g][1] for g in got], body[got[0]][0] + 1)
-            donor_top = got[0]
-        else:
-            donor_top = donors_label
-    else:
-        donor_top = None
+            continue
+        if label_role(s) or not _short(body[j][1]) and len(s) > 60:
+            break
+        got.append(j)
+        j -= 1
+    got.reverse()
+    # a donor box set off by a leading space after a sentence's end:
+    # the lines above it finish the results
+    for k in range(1, len(got)):
+        if re.match(r"^ \S", body[got[k]][1]) and re.search(r"[.:;!?]\s*$", body[got[k - 1]][1]):
+            got = got[k:]
+            break
+    if not got:
+        return donors_label
+    sheet.donors = Value([body[g][1] for g in got], body[got[0]][0] + 1)
+    return got[0]
 
-    # the field zone starts at the pillar line above the first label
-    first_label = labels[0] if labels else None
-    zone_start = None
+
+def _name_zone(sheet: RawSheet, body, first_label, zone_end, donor_top) -> int | None:
+    """The pillar, name and start date above the labels; returns where the
+    field zone starts."""
     top = first_label if first_label is not None else zone_end
     if donor_top is not None and (top is None or donor_top < top):
         top = donor_top
-    if top is not None:
-        zone_start, start_j = _find_name_zone(body, top)
-        if zone_start is not None:
-            _parse_name_zone(sheet, body[zone_start:top])
-        elif start_j is not None:
-            sheet.start = Value([body[start_j][1].strip()], body[start_j][0] + 1)
-            zone_start = start_j
-        else:
-            zone_start = top
+    if top is None:
+        return None
+    zone_start, start_j = _find_name_zone(body, top)
+    if zone_start is not None:
+        _parse_name_zone(sheet, body[zone_start:top])
+        return zone_start
+    if start_j is not None:
+        sheet.start = Value([body[start_j][1].strip()], body[start_j][0] + 1)
+        return start_j
+    return top
 
-    part_a = body[:zone_start] if zone_start is not None else body
-    part_c = body[zone_end + 1:] if zone_end is not None else []
 
-    # values printed between the results and the field zone (this sheet's)
+def _texts_around_zone(sheet: RawSheet, part_a, part_c) -> None:
+    """Objectives and results before the field zone (and this sheet's
+    values printed between them and it), the summary after it."""
     part_a, vals = _split_tail(part_a)
     if vals:
         benef, url = _split_values(vals)
@@ -371,7 +1216,6 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
             sheet.problems.append((benef.line_no, "beneficiaries", "second value for the field", benef.text))
         if url and not sheet.url:
             sheet.url = url
-
     paras = _paragraphs(part_a)
     sheet.objectives, sheet.results = _split_objectives(paras)
     sheet.summary = _paragraphs(part_c)
@@ -387,9 +1231,6 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
     if not sheet.summary and len(sheet.results) > 1:
         # some sheets print the summary before the field zone, after the results
         sheet.results, sheet.summary = _split_summary(sheet.results)
-    for name, paras_ in (("objectives", sheet.objectives), ("results", sheet.results), ("summary", sheet.summary)):
-        if paras_:
-            sheet.text_line[name] = paras_[0][0][0]
 
 
 def _find_name_zone(body, top):
