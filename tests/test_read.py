@@ -1,0 +1,160 @@
+"""Reading a raw document into lines: one Unicode quirk or piece of page
+furniture per case, and the content that only looks like furniture."""
+from pathlib import Path
+
+import pytest
+
+from oaslib.clean.read import normalize_text, read_document, strip_furniture
+
+# ------------------------------------------------------------- Unicode
+
+QUIRKS = [
+    pytest.param("Name of Activity\r\nPort Evaluations", ["Name of Activity", "Port Evaluations"], id="crlf"),
+    pytest.param("Name of Activity\rPort Evaluations", ["Name of Activity", "Port Evaluations"], id="bare-cr"),
+    pytest.param("Donor\u00a0Countries", ["Donor Countries"], id="no-break-space"),
+    pytest.param("Donor\u202fCountries", ["Donor Countries"], id="narrow-no-break-space"),
+    pytest.param("Donor\u2009Countries", ["Donor Countries"], id="thin-space"),
+    pytest.param("Date\t1/1/2017", ["Date 1/1/2017"], id="tab"),
+    pytest.param("capacity-build\u00ading trainings", ["capacity-building trainings"], id="soft-hyphen-inside-line"),
+    pytest.param("strengthen inter\u00ad\nnational cooperation",
+                 ["strengthen international", "cooperation"], id="soft-hyphen-at-line-end"),
+    pytest.param("Target Bene\ufb01ciaries", ["Target Beneficiaries"], id="ligature-fi"),
+    pytest.param("\ufb02ows of \ufb00ort", ["flows of ffort"], id="ligatures-fl-ff"),
+    pytest.param("OAS\u200b Pillar", ["OAS Pillar"], id="zero-width-space"),
+    pytest.param("\ufeffPROGRAM SUMMARY", ["PROGRAM SUMMARY"], id="bom-inside-text"),
+    pytest.param("\uff23\uff21\uff26", ["CAF"], id="full-width-letters"),
+    pytest.param("Panama\u0301", ["Panamá"], id="decomposed-accent-composed"),
+    pytest.param("Member States\u2019 \u201cports\u201d", ["Member States\u2019 \u201cports\u201d"],
+                 id="curly-quotes-kept-as-written"),
+    pytest.param("area of 5 km\u00b2, \u00bd of it", ["area of 5 km\u00b2, \u00bd of it"],
+                 id="superscript-and-fraction-kept"),
+    pytest.param("Results\u2028Two ports", ["Results", "Two ports"], id="unicode-line-separator"),
+]
+
+
+@pytest.mark.parametrize("raw, lines", QUIRKS)
+def test_normalize_text(raw, lines):
+    assert normalize_text(raw).split("\n") == lines
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param("a\r\nb\rc\n\u00ad\n", id="line-breaks"),
+    pytest.param("x\u00ad\ny\u00ad\nz\n", id="soft-hyphens-at-line-ends"),
+])
+def test_normalize_keeps_the_number_of_lines(raw):
+    """Line numbers in the quality table must still point into the file."""
+    want = raw.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    assert normalize_text(raw).count("\n") == want
+
+
+def test_a_file_with_the_quirks_reads_like_a_clean_one(tmp_path):
+    f = tmp_path / "sheet.txt"
+    f.write_bytes("Target Bene\ufb01ciaries\r\nDonor\u00a0Countries\r\n".encode("utf-8"))
+    assert read_document(f).lines[:2] == ["Target Beneficiaries", "Donor Countries"]
+
+
+@pytest.mark.parametrize("curly, straight", [
+    pytest.param("People\u2019s Republic", "People's Republic", id="right-single-quote"),
+    pytest.param("\u201cPROGRAM SUMMARY\u201d", '"program summary"', id="double-quotes"),
+    pytest.param("\u201eAm\u00e9rica\u201f", '"america"', id="low-and-reversed-quotes"),
+])
+def test_matching_folds_typographic_quotes(curly, straight):
+    """The text keeps its quotes; labels, names and donors match either form."""
+    from oaslib.clean.countries import fold
+    assert fold(curly) == fold(straight)
+
+
+# ------------------------------------------------------ page furniture
+
+BODY = ["In conjunction with external experts, the program will lead port assessments",
+        "in two key ports in Panama in order to identify vulnerabilities."]
+
+FURNITURE = [
+    pytest.param("Organization of American States", id="running-header"),
+    pytest.param("  Secretariat for Multidimensional Security  ", id="secretariat-header"),
+    pytest.param("SECRETARIAT FOR MULTIDIMENSIONAL SECURITY", id="header-in-capitals"),
+    pytest.param("Organización de los Estados Americanos", id="spanish-header"),
+    pytest.param("Page 3 of 12", id="page-n-of-N"),
+    pytest.param("                 Page 3 of 12", id="page-n-of-N-indented-by-layout"),
+    pytest.param("Página 3 de 12", id="spanish-page-n-of-N"),
+    pytest.param("- 3 -", id="page-number-between-dashes"),
+    pytest.param("-3-", id="page-number-between-dashes-unspaced"),
+    pytest.param("Organization of American States          Page 3 of 12", id="header-and-page-on-one-layout-line"),
+]
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_furniture_line_inside_a_paragraph_is_removed(furniture):
+    lines = [BODY[0], furniture, BODY[1]]
+    kept, numbers, removed = strip_furniture(lines, paged=False)
+    assert kept == BODY
+    assert numbers == [1, 3]
+    assert sum(removed.values()) == 1
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_furniture_at_a_page_break_is_removed(furniture):
+    lines = [BODY[0], furniture, "\f" + BODY[1]]
+    kept, _, removed = strip_furniture(lines, paged=True)
+    assert kept == BODY
+
+
+BARE_NUMBERS = [
+    pytest.param([BODY[0], "3", "\f" + BODY[1]], True, BODY, id="bare-number-at-page-foot"),
+    pytest.param([BODY[0], "\f4", BODY[1]], True, BODY, id="bare-number-after-form-feed"),
+    pytest.param([BODY[0], "2", "text", "3", BODY[1]], False, [BODY[0], "text", BODY[1]],
+                 id="bare-numbers-counting-up"),
+    pytest.param([BODY[0], "150", BODY[1]], False, [BODY[0], "150", BODY[1]],
+                 id="lone-number-mid-text-is-a-value"),
+    pytest.param(["Date", "2017", "\f" + BODY[1]], True, ["Date", "2017", BODY[1]],
+                 id="bare-year-at-page-foot-is-a-value"),
+]
+
+
+@pytest.mark.parametrize("lines, paged, kept", BARE_NUMBERS)
+def test_bare_page_numbers(lines, paged, kept):
+    assert strip_furniture(lines, paged)[0] == kept
+
+
+CONTENT = [
+    pytest.param(["The Secretariat for Multidimensional Security supports the program."],
+                 id="sentence-naming-the-secretariat"),
+    pytest.param(["Organization of American States (OAS) member states"], id="header-words-in-a-longer-line"),
+    pytest.param(["The program is implemented by the", "Organization of American States",
+                  "in Panama."], id="header-text-continuing-a-sentence"),
+    pytest.param(["con el apoyo de la", "Secretaría de Seguridad Multidimensional", "y el gobierno."],
+                 id="spanish-header-text-continuing-a-sentence"),
+    pytest.param(["Page 3 of the report lists the ports."], id="sentence-starting-with-page"),
+    pytest.param(["Phase 2 - 3 ports"], id="dashes-between-numbers-in-text"),
+    pytest.param(["1/1/2017 - 3"], id="date-and-number"),
+]
+
+
+@pytest.mark.parametrize("lines", CONTENT)
+def test_content_that_looks_like_furniture_is_kept(lines):
+    kept, _, removed = strip_furniture(lines, paged=False)
+    assert kept == lines and not removed
+
+
+def test_header_at_a_page_edge_goes_even_after_a_continuing_word():
+    lines = ["in order to", "Organization of American States", "\fidentify vulnerabilities"]
+    assert strip_furniture(lines, paged=True)[0] == ["in order to", "identify vulnerabilities"]
+
+
+def test_removed_furniture_is_counted_in_a_note_and_lines_map_back(tmp_path):
+    f = tmp_path / "sheet.txt"
+    f.write_text("\n".join(["Organization of American States", BODY[0], "Page 1 of 2",
+                            "\fOrganization of American States", BODY[1], "Page 2 of 2"]), encoding="utf-8")
+    doc = read_document(f)
+    assert doc.lines == BODY
+    assert [doc.source_line(i) for i in range(2)] == [2, 5]
+    assert (None, "page furniture removed", "2 headers, 2 page numbers") in doc.notes
+
+
+def test_bundled_text_layers_have_no_furniture_and_read_unchanged():
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    for f in sorted(raw.glob("*.txt")):
+        doc = read_document(f)
+        assert doc.line_numbers is None and not doc.notes
+        want = f.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+        assert len(doc.lines) == len(want)
