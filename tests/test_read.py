@@ -158,3 +158,38 @@ def test_bundled_text_layers_have_no_furniture_and_read_unchanged():
         assert doc.line_numbers is None and not doc.notes
         want = f.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
         assert len(doc.lines) == len(want)
+
+
+# ----------------------------------------------------------------- PDF
+
+def _scan_pdf(path):
+    """A PDF whose only page is an image: no text layer."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(2, 2))
+    fig.figimage([[0, 1], [1, 0]])
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+
+
+PDF_ENGINES = [
+    pytest.param(("pypdf",), id="pypdf"),
+    pytest.param(("pdftotext", "pypdf"), id="pdftotext-where-installed"),
+]
+
+
+@pytest.mark.parametrize("engines", PDF_ENGINES)
+@pytest.mark.parametrize("make, message", [
+    pytest.param(_scan_pdf, "needs OCR", id="scan-without-text-layer"),
+    pytest.param(lambda p: p.write_bytes(b"%PDF-1.4 not really"), "not a readable PDF", id="corrupt"),
+    pytest.param(lambda p: p.write_bytes(b"%PDF-1.4\n%%EOF\n"), "not a readable PDF", id="header-only"),
+])
+def test_unreadable_pdf_is_one_read_error(tmp_path, monkeypatch, engines, make, message):
+    from oaslib.clean import read
+    from oaslib.errors import ReadError
+    monkeypatch.setattr(read, "PDF_ENGINES", engines)
+    make(tmp_path / "x.pdf")
+    with pytest.raises(ReadError) as e:
+        read_document(tmp_path / "x.pdf")
+    assert message in str(e.value) and "\n" not in str(e.value) and str(e.value).startswith("x.pdf")

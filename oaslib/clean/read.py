@@ -84,6 +84,9 @@ def _read_text(path: Path, data: bytes) -> Document:
 
 # ------------------------------------------------------------------- PDF
 
+#: the text extractors tried in this order: poppler's where it is installed
+#: (optional), else pypdf (always there)
+PDF_ENGINES = ("pdftotext", "pypdf")
 #: pypdf's extraction modes, tried in this order; the layout mode keeps a
 #: label and its value on one line the way the page shows them
 PDF_MODES = ("layout", "plain")
@@ -91,7 +94,9 @@ PDF_MODES = ("layout", "plain")
 
 def _read_pdf(path: Path, data: bytes) -> Document:
     pages = _pdf_pages(path, data)
-    text = PAGE_BREAK.join(pages)
+    # each page starts on a line of its own, a form feed in front as
+    # pdftotext marks it, so a footer and the next header stay two lines
+    text = ("\n" + PAGE_BREAK).join(p.rstrip("\n") for p in pages)
     if not text.replace(PAGE_BREAK, "").strip():
         raise ReadError(f"PDF has no text layer ({len(pages)} pages of images?); it needs OCR first",
                         file=path.name)
@@ -115,8 +120,7 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
                 reader.decrypt("")
             except Exception:
                 raise ReadError("encrypted PDF", file=path.name) from None
-        n = len(reader.pages)
-        if (pages := _pdftotext(data, n)) is not None:
+        if "pdftotext" in PDF_ENGINES and (pages := _pdftotext(data, len(reader.pages))) is not None:
             return pages
         return [_pypdf_page(p) for p in reader.pages]
     except ReadError:
@@ -331,7 +335,8 @@ def _finish(path: Path, text: str, enc: str, notes: list, paged: bool) -> Docume
         if len(line) > LONG_LINE:
             notes.append((n, f"line of {len(line):,} characters", line[:60]))
     kept, numbers, removed = strip_furniture(lines, paged)
-    if any(k != "form feed" for k in removed):
+    removed.pop("form feed", None)
+    if removed:
         notes.append((None, "page furniture removed",
                       ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(removed.items()))))
     changed = len(kept) != len(lines)
