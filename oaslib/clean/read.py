@@ -191,6 +191,10 @@ def _table() -> dict[int, str]:
 
 _SOFT_HYPHEN = "\u00ad"
 _SOFT_BREAK = re.compile(_SOFT_HYPHEN + r"[ \t]*\n([^\W\d_]+)[ \t]?")
+#: table entries NFKC does not change: zero-width characters, the soft
+#: hyphen, line separators
+_NFKC_STABLE = [chr(c) for c in sorted(_char_table()) if unicodedata.normalize("NFKC", chr(c)) == chr(c)] \
+    + [_SOFT_HYPHEN]
 
 
 def normalize_text(text: str) -> str:
@@ -200,16 +204,30 @@ def normalize_text(text: str) -> str:
     text, and matching folds them (``countries.fold``). Keeps the number of
     lines, so line numbers still point into the file; form feeds stay for
     ``strip_furniture``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\v", " ")
     if text.isascii():
-        return text.replace("\t", " ").replace("\v", " ")
-    text = text.translate(_table())
+        return text
     if _SOFT_HYPHEN in text:
         # "inter\u00ad" + "national": the word the hyphen broke moves up and
         # its line keeps its place (empty if that was all it held)
         text = _SOFT_BREAK.sub(lambda m: m.group(1) + "\n", text)
-        text = text.replace(_SOFT_HYPHEN, "")
-    return unicodedata.normalize("NFC", text)
+    # str.replace and "in" run at C speed: the common characters first, and
+    # those NFKC leaves as they are (so the check below would miss them)
+    text = text.replace("\u00a0", " ")
+    for c in _NFKC_STABLE:
+        if c in text:
+            text = text.replace(c, _table().get(ord(c)) or "")
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    # the rest line by line, and only on lines that need it
+    table = _table()
+    return "\n".join(line if line.isascii() or unicodedata.is_normalized("NFKC", line)
+                     else _normalize_line(line, table) for line in text.split("\n"))
+
+
+def _normalize_line(line: str, table: dict[int, str]) -> str:
+    line = line.translate(table).replace(_SOFT_HYPHEN, "")
+    return line if unicodedata.is_normalized("NFC", line) else unicodedata.normalize("NFC", line)
 
 
 # -------------------------------------------------------- page furniture
@@ -252,6 +270,17 @@ def _kind(line: str) -> str | None:
     return "header" if "header" in kinds else "page_number"
 
 
+@lru_cache(maxsize=None)
+def _candidate() -> re.Pattern:
+    """A line made only of furniture pieces: found in one pass over the
+    text, so the lines of a document that hold none cost nothing more."""
+    header, number, bare, _ = _furniture()
+    piece = "(?:" + "|".join(p.pattern[:-2] for p in (header, number, bare)) + ")"
+    # anchored on a literal newline (the text gets one in front), which the
+    # regex engine scans for quickly, rather than on "^" at every position
+    return re.compile(rf"\n[ \t\f]*{piece}(?:[ \t]{{2,}}{piece})*[ \t]*$", re.M | re.I)
+
+
 def strip_furniture(lines: list[str], paged: bool) -> tuple[list[str], list[int], Counter]:
     """Lines without page furniture, the 1-based line number each kept line
     had, and what was removed, by kind. ``paged``: form feeds mark the page
@@ -263,9 +292,15 @@ def strip_furniture(lines: list[str], paged: bool) -> tuple[list[str], list[int]
     an ascending run of them (page 2, 3, 4 …), as a lone "12" may be a value.
     """
     _, _, _, continues = _furniture()
-    kind = [_kind(l) for l in lines]
-    if not any(kind) and not paged:
+    text = "\n" + "\n".join(lines)
+    if not paged and _candidate().search(text) is None:
         return lines, list(range(1, len(lines) + 1)), Counter()
+    kind: list[str | None] = [None] * len(lines)
+    row, pos = -1, 0
+    for m in _candidate().finditer(text):
+        row += text.count("\n", pos, m.start() + 1)
+        pos = m.start() + 1
+        kind[row] = _kind(lines[row])
     edge = _page_edges(lines) if paged else set()
     ascending = _ascending_numbers(lines, kind)
     drop = [False] * len(lines)
