@@ -193,3 +193,46 @@ def test_unreadable_pdf_is_one_read_error(tmp_path, monkeypatch, engines, make, 
     with pytest.raises(ReadError) as e:
         read_document(tmp_path / "x.pdf")
     assert message in str(e.value) and "\n" not in str(e.value) and str(e.value).startswith("x.pdf")
+
+
+# ------------------------------------------- the corpus, dirtied and read back
+
+def _paginate(footer, header, every=45):
+    """Page breaks every ``every`` lines, with a footer before and a header
+    after each: the kept lines are the original ones, so are the tables."""
+    def dirty(text):
+        lines = text.split("\n")
+        out = []
+        for i in range(0, len(lines), every):
+            n = i // every + 1
+            out += lines[i:i + every]
+            out += [footer.format(n=n, N=len(lines) // every + 1), "\f" + header]
+        return "\n".join(out)
+    return dirty
+
+
+DIRTY = [
+    pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+    pytest.param(lambda t: t.replace(" the ", " the\u00a0"), id="no-break-spaces"),
+    pytest.param(lambda t: t.replace("fi", "\ufb01").replace("fl", "\ufb02"), id="ligatures"),
+    pytest.param(lambda t: t.replace("tion", "\u00adtion"), id="soft-hyphens-inside-words"),
+    pytest.param(lambda t: t.replace("Security", "Secu\u200brity"), id="zero-width-spaces"),
+    pytest.param(_paginate("                    Page {n} of {N}", "Organization of American States"),
+                 id="pdftotext-pages-footer-and-header"),
+    pytest.param(_paginate("- {n} -", "Secretariat for Multidimensional Security"), id="dash-page-numbers"),
+    pytest.param(_paginate("{n}", "Organization of American States       Secretariat for Multidimensional Security"),
+                 id="bare-page-numbers-and-two-headers-on-one-line"),
+]
+
+
+@pytest.mark.parametrize("dirty", DIRTY)
+def test_dirtied_corpus_gives_the_golden_activities(raw_copy, tmp_path, dirty):
+    import pandas as pd
+
+    from oaslib.clean import clean
+    for f in raw_copy.glob("0*.txt"):
+        f.write_bytes(dirty(f.read_text(encoding="utf-8")).encode("utf-8"))
+    got = clean(raw_copy, tmp_path / "out").tables["activities"]
+    want = pd.read_csv(Path(__file__).parent / "golden" / "activities.csv", dtype=str, keep_default_na=False)
+    got = got.astype("string").fillna("")
+    pd.testing.assert_frame_equal(got, want.astype("string"), check_dtype=False)
