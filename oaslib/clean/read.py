@@ -111,7 +111,6 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -125,16 +124,18 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         return [_pypdf_page(p) for p in reader.pages]
     except ReadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError) as e:
-        raise ReadError("not a readable PDF", file=path.name, text=str(e)) from None
+    except Exception as e:  # noqa: BLE001 - pypdf on a damaged file raises what it meets (KeyError, RecursionError, its own errors); any of them means one unreadable file, not a stopped run
+        raise ReadError("not a readable PDF", file=path.name, text=f"{type(e).__name__}: {e}") from None
 
 
 def _pypdf_page(page) -> str:
     for mode in PDF_MODES:
         try:
             text = page.extract_text(extraction_mode=mode) or ""
-        except (ValueError, KeyError, TypeError, AttributeError, ZeroDivisionError):
-            continue  # layout mode needs font metrics some PDFs lack
+        except Exception:  # noqa: BLE001
+            if mode == PDF_MODES[-1]:
+                raise
+            continue  # layout mode needs font metrics some PDFs lack: the next mode
         if text.strip():
             return text
     return ""
