@@ -210,3 +210,25 @@ def test_unknown_donor_is_kept_as_other():
 ])
 def test_split_donor_lines(lines, texts):
     assert split_donor_lines(lines) == texts
+
+
+# ----------------------------------------------------------- any text
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["1/1/2017", "to", "-", "–", "de", "junio", "2015", "19", ",", "Present", "(", ")",
+                           "Canada", "y", "and", "/", "&", ";", "\n", "Trinidad", "Tobago", "Banco de",
+                           "Completion", "del", "al", "31/12/17", "Government of", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=12).map(" ".join))
+def test_any_text_gives_values_or_problems_never_an_exception(text):
+    r = parse_date_range(text)
+    for d in (r.start, r.end, parse_date(text)):
+        assert d.value is None or d.value[:4].isdigit()
+    is_date_like(text)
+    donors, unknown = parse_donors(text)
+    assert {u for u in unknown} <= {d.name for d in donors}
+    split_donor_lines(text.split("\n"))

@@ -236,3 +236,24 @@ def test_dirtied_corpus_gives_the_golden_activities(raw_copy, tmp_path, dirty):
     want = pd.read_csv(Path(__file__).parent / "golden" / "activities.csv", dtype=str, keep_default_na=False)
     got = got.astype("string").fillna("")
     pd.testing.assert_frame_equal(got, want.astype("string"), check_dtype=False)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ODD = st.sampled_from(["\r\n", "\r", "\n", "\f", "\u00a0", "\u00ad", "\u00ad\n", "\ufb01", "\u200b", "\u2028",
+                        "\t", "Page 2 of 3", "- 4 -", "7", "Organization of American States", "the", "  ",
+                        "e\u0301", "\uff21", "\u2019"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ODD, st.text(max_size=8)), max_size=30).map("".join), st.booleans())
+def test_any_text_normalises_and_strips_without_losing_line_numbers(text, paged):
+    norm = normalize_text(text)
+    lines = norm.split("\n")
+    assert len(lines) == text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + len(
+        [c for c in text if c in "\u2028\u2029\u0085"]) + 1
+    assert not any(c in norm for c in "\r\u00a0\u00ad\ufb01\u200b\t")
+    kept, numbers, _ = strip_furniture(lines, paged)
+    assert len(kept) == len(numbers) and numbers == sorted(set(numbers))
+    assert all(lines[n - 1].replace("\f", "") == k for k, n in zip(kept, numbers))

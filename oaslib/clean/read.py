@@ -294,7 +294,7 @@ def strip_furniture(lines: list[str], paged: bool) -> tuple[list[str], list[int]
     """
     _, _, _, continues = _furniture()
     text = "\n" + "\n".join(lines)
-    if not paged and _candidate().search(text) is None:
+    if not paged and PAGE_BREAK not in text and _candidate().search(text) is None:
         return lines, list(range(1, len(lines) + 1)), Counter()
     kind: list[str | None] = [None] * len(lines)
     row, pos = -1, 0
