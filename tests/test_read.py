@@ -257,3 +257,19 @@ def test_any_text_normalises_and_strips_without_losing_line_numbers(text, paged)
     kept, numbers, _ = strip_furniture(lines, paged)
     assert len(kept) == len(numbers) and numbers == sorted(set(numbers))
     assert all(lines[n - 1].replace("\f", "") == k for k, n in zip(kept, numbers))
+
+
+def test_sheet_lines_point_into_the_file_after_furniture_is_removed(raw_copy, tmp_path):
+    import pandas as pd
+
+    from oaslib.clean import clean
+    f = raw_copy / "000_3348439e6b9c1ad1.txt"
+    lines = f.read_text(encoding="utf-8").split("\n")
+    f.write_text("\n".join(["Organization of American States", "Page 1 of 9", *lines]), encoding="utf-8")
+    got = clean(raw_copy, tmp_path / "out").tables["activities"]
+    want = pd.read_csv(Path(__file__).parent / "golden" / "activities.csv", dtype=str, keep_default_na=False)
+    pan = got[got.source_file == f.name]
+    assert [int(x) + 2 for x in want[want.source_file == f.name].source_line] == pan.source_line.tolist()
+    q = clean(raw_copy, tmp_path / "out2").tables["quality"]
+    q = q[(q.source_file == f.name) & q.line.notna()]
+    assert q.line.min() > 2
