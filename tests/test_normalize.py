@@ -155,6 +155,11 @@ DONORS = [
     pytest.param("España e Italia", ["Spain", "Italy"], id="spanish-e-before-i"),
     pytest.param("Canada\nItaly", ["Canada", "Italy"], id="one-per-line"),
     pytest.param("Canada, Italy and Spain", ["Canada", "Italy", "Spain"], id="mixed-separators"),
+    pytest.param("Canada Italy", ["Canada", "Italy"], id="lines-joined-with-a-space"),
+    pytest.param("United States Mexico Chile Trinidad and Tobago",
+                 ["United States", "Mexico", "Chile", "Trinidad and Tobago"], id="joined-with-and-inside-a-name"),
+    pytest.param("Banco de Desarrollo de América Latina (CAF) Italia Honduras",
+                 ["Development Bank of Latin America (CAF)", "Italy", "Honduras"], id="joined-spanish-names"),
     pytest.param("Canada;", ["Canada"], id="trailing-separator"),
     pytest.param("Canada, Canada", ["Canada"], id="repeated-donor-once"),
     pytest.param("Italia", ["Italy"], id="spanish-italia"),
@@ -192,6 +197,15 @@ DONORS = [
 def test_parse_donors(text, names):
     donors, unknown = parse_donors(text)
     assert [d.name for d in donors] == names and unknown == []
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("Fundación Canadá", id="unknown-name-holding-a-country"),
+    pytest.param("Canada Foundation", id="country-then-unknown-word"),
+])
+def test_names_are_not_split_into_donors_unless_every_piece_is_one(text):
+    donors, unknown = parse_donors(text)
+    assert [d.kind for d in donors] == ["other"] and unknown == [text]
 
 
 def test_unknown_donor_is_kept_as_other():

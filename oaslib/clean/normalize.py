@@ -365,6 +365,11 @@ def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
         return [], []
     whole = _lookup_donor(text)
     pieces = [text] if whole else _split_donors(text)
+    if any(_lookup_donor(p) is None for p in pieces):
+        # "United States Mexico Trinidad and Tobago": names one after another
+        whole_seg = _segment(text)
+        if len(whole_seg) > 1:
+            pieces = whole_seg
     donors, unknown = [], []
     for piece in pieces:
         hit = _lookup_donor(piece)
@@ -375,6 +380,30 @@ def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
         elif hit[0] not in {d.name for d in donors}:
             donors.append(Donor(hit[0], hit[1], hit[2], piece))
     return donors, unknown
+
+
+#: the most words one donor's name has ("Banco de Desarrollo de América Latina (CAF)")
+_NAME_WORDS = 10
+
+
+def _segment(text: str) -> list[str]:
+    """Names printed one after another with no separator, as a text layer
+    that joined the form's lines gives them ("Canada Italy"): the split into
+    known donors only, fewest pieces first; ``[text]`` when there is none."""
+    words = text.split()
+    if len(words) < 2 or len(words) > 4 * _NAME_WORDS:
+        return [text]
+    best: list[list[str] | None] = [[]] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        if best[end - 1] is not None and _DONOR_SPLIT.fullmatch(" " + words[end - 1] + " "):
+            best[end] = best[end - 1]  # a separator word between two names
+        for start in range(max(0, end - _NAME_WORDS), end):
+            if best[start] is None:
+                continue
+            chunk = " ".join(words[start:end]).strip(" .;,/&")
+            if _lookup_donor(chunk) and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = best[start] + [chunk]
+    return best[-1] if best[-1] and len(best[-1]) > 1 else [text]
 
 
 #: how many lines one donor's name may wrap over
