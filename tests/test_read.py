@@ -162,16 +162,7 @@ def test_bundled_text_layers_have_no_furniture_and_read_unchanged():
 
 # ----------------------------------------------------------------- PDF
 
-def _scan_pdf(path):
-    """A PDF whose only page is an image: no text layer."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(2, 2))
-    fig.figimage([[0, 1], [1, 0]])
-    fig.savefig(path, format="pdf")
-    plt.close(fig)
-
+from .test_clean import _pdf_without_text  # noqa: E402
 
 PDF_ENGINES = [
     pytest.param(("pypdf",), id="pypdf"),
@@ -181,7 +172,7 @@ PDF_ENGINES = [
 
 @pytest.mark.parametrize("engines", PDF_ENGINES)
 @pytest.mark.parametrize("make, message", [
-    pytest.param(_scan_pdf, "needs OCR", id="scan-without-text-layer"),
+    pytest.param(_pdf_without_text, "needs OCR", id="scan-without-text-layer"),
     pytest.param(lambda p: p.write_bytes(b"%PDF-1.4 not really"), "not a readable PDF", id="corrupt"),
     pytest.param(lambda p: p.write_bytes(b"%PDF-1.4\n%%EOF\n"), "not a readable PDF", id="header-only"),
 ])
@@ -230,12 +221,21 @@ def test_dirtied_corpus_gives_the_golden_activities(raw_copy, tmp_path, dirty):
     import pandas as pd
 
     from oaslib.clean import clean
+    clean_lines = {}
     for f in raw_copy.glob("0*.txt"):
-        f.write_bytes(dirty(f.read_text(encoding="utf-8")).encode("utf-8"))
+        text = f.read_text(encoding="utf-8")
+        f.write_bytes(dirty(text).encode("utf-8"))
+        clean_lines[f.name] = text.split("\n")
     got = clean(raw_copy, tmp_path / "out").tables["activities"]
     want = pd.read_csv(Path(__file__).parent / "golden" / "activities.csv", dtype=str, keep_default_na=False)
     got = got.astype("string").fillna("")
-    pd.testing.assert_frame_equal(got, want.astype("string"), check_dtype=False)
+    others = [c for c in want.columns if c != "source_line"]
+    pd.testing.assert_frame_equal(got[others], want[others].astype("string"), check_dtype=False)
+    # source lines point into the dirtied file, at the line the clean one had
+    for g, w in zip(got.itertuples(), want.itertuples()):
+        raw = (raw_copy / g.source_file).read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+        assert " ".join(normalize_text(raw[int(g.source_line) - 1]).split()).replace("\f", "") == \
+            " ".join(clean_lines[w.source_file][int(w.source_line) - 1].split())
 
 
 from hypothesis import given, settings  # noqa: E402
