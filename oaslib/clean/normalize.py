@@ -130,9 +130,10 @@ class DateRange:
     """A Date value: its start and end (``ParsedDate(None)`` where absent).
 
     ``to`` tells where a lone range word stood beside a single date:
-    'before' ("to 7/1/2020" — an end date) or 'after' ("7/1/2020 to" — read
-    as a start; the bundled text layers print the *end* date so, before the
-    form's "to", so a caller that knows the position decides)."""
+    'before' ("to 7/1/2020": an end date) or 'after' ("7/1/2020 to": read
+    as a start). The bundled text layers print the end date that way too,
+    in front of the form's "to"; a caller that knows where the line stands
+    decides which it is."""
     start: ParsedDate
     end: ParsedDate
     to: str | None = None
