@@ -148,6 +148,8 @@ def read_one(path: Path) -> _Document:
     d.entry["kind"] = kind = document_kind(doc.lines)
     if kind == "sheets":
         d.sheets = document_records(doc.source_file, split_sheets(doc.lines))
+        if doc.line_numbers:  # page furniture was taken out: point into the file again
+            _to_file_lines(doc, *d.sheets)
     elif kind == "mispa":
         d.text_hash = hashlib.sha256("\n".join(l.strip() for l in doc.lines).encode()).hexdigest()
         d.mispa = (doc.lines, doc.source_file)
@@ -156,6 +158,16 @@ def read_one(path: Path) -> _Document:
                             problem="skipped file: neither program sheets nor a MISPA report",
                             text=next((l for l in doc.lines if l.strip()), "")))
     return d
+
+
+def _to_file_lines(doc, records: list[dict], quality: list[dict]) -> None:
+    """Line numbers of the read lines -> line numbers of the raw file."""
+    for r in records:
+        r["source_line"] = doc.source_line(r["source_line"] - 1)
+        quality = quality + r.get("_quality", [])
+    for q in quality:
+        if q.get("line"):
+            q["line"] = doc.source_line(q["line"] - 1)
 
 
 #: Below this many files the documents are read in this process: starting

@@ -65,21 +65,49 @@ def clean_inline(text: str) -> str:
 
 
 # ------------------------------------------------------------------- dates
+#
+# The form is US-style: 7/1/2020 is July 1. A date that only makes sense
+# day-first (19/6/2015) is read day-first, as Spanish forms write it, and
+# says so in ``ParsedDate.problem`` so the quality table shows the guess.
 
-_MDY = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
-_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-_MONTHS.update({m: i + 1 for i, m in enumerate(
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split())})
-_MONTHS["setiembre"] = 9
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?,?\s+(?:de\s+|of\s+)?(\d{4})$")
+DAY_MONTH_SWAPPED = "day and month swapped: read as day/month"
+
+_NUMERIC = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
+_ISO = re.compile(r"(\d{4})([/.-])(\d{1,2})(?:\2(\d{1,2}))?")
+_MONTH_NUM_YEAR = re.compile(r"(\d{1,2})\s*/\s*(\d{4})")
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+_ORD = r"(?:st|nd|rd|th|º|°|o)?"
+_DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}}){_ORD}[\s-]*(?:(?:de|of)\s+)?([a-z]+)\.?[\s,-]*(?:(?:de|del|of)\s+)?(\d{{4}})")
+_MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})")
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s*,?\s+(?:(?:de|del|of)\s+)?(\d{4})")
+#: a two-digit year: 69-99 are the 1900s, 00-68 the 2000s (POSIX strptime's rule)
+_PIVOT = 69
+_LONGEST = 80  # longer text is prose, not a date value
 
 
 @lru_cache(maxsize=None)
 def _date_words() -> dict[str, str]:
-    return {_key(r["word"]): r["meaning"] for r in rows("date_words")}
+    return {_key(r["word"]) or r["word"]: r["meaning"] for r in rows("date_words")}
+
+
+@lru_cache(maxsize=None)
+def _months() -> dict[str, int]:
+    return {fold(r["word"]): int(r["meaning"].split(":")[1])
+            for r in rows("date_words") if r["meaning"].startswith("month:")}
+
+
+@lru_cache(maxsize=None)
+def _range_words() -> tuple[re.Pattern, re.Pattern]:
+    """The words that join a range's ends ("to", "hasta", " - ") and those
+    that open one ("from", "desde")."""
+    def alt(meaning):
+        words = sorted((fold(r["word"]) for r in rows("date_words") if r["meaning"] == meaning),
+                       key=len, reverse=True)
+        # a word stands alone; a dash needs a space on each side, as the
+        # hyphen in "2017-01-01" has none
+        return "|".join(rf"(?<![\w-]){re.escape(w)}(?![\w-])" if w[0].isalpha()
+                        else rf"(?:(?<=\s)|^){re.escape(w)}(?=\s|$)" for w in words)
+    return re.compile(alt("to")), re.compile(rf"(?:{alt('from')})\s+")
 
 
 @dataclass(frozen=True)
@@ -88,50 +116,164 @@ class ParsedDate:
     ongoing: bool = False
     placeholder: bool = False
     problem: str | None = None
+    #: the form field a placeholder stands for ('start_date', 'end_date', 'any')
+    placeholder_for: str | None = None
 
     @property
     def year(self) -> int | None:
         return int(self.value[:4]) if self.value else None
 
+    @property
+    def empty(self) -> bool:
+        """Nothing was said: no date, no open end, no placeholder, no problem."""
+        return not (self.value or self.ongoing or self.placeholder or self.problem)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A Date value: its start and end (``ParsedDate(None)`` where absent).
+
+    ``to`` tells where a lone range word stood beside a single date:
+    'before' ("to 7/1/2020": an end date) or 'after' ("7/1/2020 to": read
+    as a start). The bundled text layers print the end date that way too,
+    in front of the form's "to"; a caller that knows where the line stands
+    decides which it is."""
+    start: ParsedDate
+    end: ParsedDate
+    to: str | None = None
+
+    @property
+    def open_end(self) -> bool:
+        return self.end.ongoing
+
+    @property
+    def problem(self) -> str | None:
+        return self.start.problem or self.end.problem
+
+
+_NONE = ParsedDate(None)
+
+
+def _clean_date_text(text: str) -> str:
+    return " ".join(fold(text).split()).strip(" .;:")
+
 
 def is_date_like(text: str) -> bool:
-    """Whether a form line holds a date value (or a date word/placeholder)."""
-    t = clean_inline(text).rstrip(".")
-    if not t:
+    """Whether a form line holds a date value (or a date range, a date word
+    or a date placeholder), with or without the form's "to"."""
+    if not text or len(text) > _LONGEST:
         return False
-    return bool(_MDY.match(t) or _ISO.match(t) or _YEAR.match(t)
-                or _MONTH_YEAR.match(fold(t)) or _key(t) in _date_words()
-                or placeholder_field(t) in ("start_date", "end_date"))
+    r = parse_date_range(text)
+    return any(d.value or d.ongoing or d.placeholder or d.problem == "impossible date"
+               for d in (r.start, r.end)) or _date_words().get(_key(text)) == "unspecified"
 
 
 def parse_date(text: str) -> ParsedDate:
-    t = clean_inline(text).rstrip(".").strip()
+    """One date: any of the forms above, a date word (an open end), or the
+    form's date placeholder; a lone "to" or "from" beside it is ignored. Two
+    dates where one was expected are a problem."""
+    if not text or not text.strip():
+        return _NONE
+    if len(text) > _LONGEST:
+        return ParsedDate(None, problem="unparseable date")
+    r = parse_date_range(text)
+    if r.start.empty:
+        return r.end
+    if r.end.empty:
+        return r.start
+    return ParsedDate(None, problem="a date range where one date was expected")
+
+
+@lru_cache(maxsize=8192)
+def parse_date_range(text: str) -> DateRange:
+    """A Date value: "1/1/2017 to 12/31/2017", "from June 2015", "to Present",
+    "1/1/2017 - Ongoing", "del 1 de enero de 2017 al 31 de diciembre de 2017",
+    or a single date (in ``start``, or ``end`` after a "to")."""
+    t = _clean_date_text(text)
     if not t:
-        return ParsedDate(None)
-    if placeholder_field(t) in ("start_date", "end_date"):
-        return ParsedDate(None, placeholder=True)
+        return DateRange(_NONE, _NONE)
+    whole = _parse_one(t)
+    if not whole.problem:
+        if whole.placeholder_for == "end_date":
+            return DateRange(_NONE, whole)
+        return DateRange(_NONE, whole) if whole.ongoing else DateRange(whole, _NONE)
+    to_re, from_re = _range_words()
+    t = from_re.sub("", t, count=1) if from_re.match(t) else t
+    parts = to_re.split(t, maxsplit=1)
+    if len(parts) == 1:
+        return _unspaced_range(t) or DateRange(_parse_one(t), _NONE)
+    a, b = parts[0].strip(" ,"), parts[1].strip(" ,")
+    if not a and not b:
+        return DateRange(_NONE, _NONE)
+    if not a:
+        return DateRange(_NONE, _parse_one(b), to="before")
+    if not b:
+        one = _parse_one(a)
+        if one.placeholder_for == "end_date" or one.ongoing:
+            return DateRange(_NONE, one, to="after")
+        return DateRange(one, _NONE, to="after")
+    return DateRange(_parse_one(a), _parse_one(b))
+
+
+def _unspaced_range(t: str) -> DateRange | None:
+    """"1/1/2017-12/31/2017": a hyphen between two whole dates (ISO dates
+    hold hyphens too, so both sides must read as dates)."""
+    for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", t):
+        a, b = _parse_one(t[:m.start()]), _parse_one(t[m.end():])
+        if a.value and b.value and not (a.problem or b.problem):
+            return DateRange(a, b)
+    return None
+
+
+def _parse_one(t: str) -> ParsedDate:
+    """One date from folded text, or a problem."""
+    ph = placeholder_field(t)
+    if ph in ("start_date", "end_date"):
+        return ParsedDate(None, placeholder=True, placeholder_for=ph)
     meaning = _date_words().get(_key(t))
     if meaning == "ongoing":
         return ParsedDate(None, ongoing=True)
-    if m := _YEAR.match(t):
-        return ParsedDate(m.group(1))
+    if meaning == "unspecified":
+        return _NONE
     try:
-        if m := _MDY.match(t):
-            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            if a > 12 >= b:  # day-first, as Spanish forms write it
-                a, b = b, a
-            return ParsedDate(date(y, a, b).isoformat())
-        if m := _ISO.match(t):
-            y, mo, d = int(m.group(1)), int(m.group(2)), m.group(3)
-            if d:
-                return ParsedDate(date(y, mo, int(d)).isoformat())
-            date(y, mo, 1)
-            return ParsedDate(f"{y:04d}-{mo:02d}")
-        if (m := _MONTH_YEAR.match(fold(t))) and m.group(1) in _MONTHS:
-            return ParsedDate(f"{int(m.group(2)):04d}-{_MONTHS[m.group(1)]:02d}")
+        return _numeric(t) or _named(t) or ParsedDate(None, problem="unparseable date")
     except ValueError:
         return ParsedDate(None, problem="impossible date")
-    return ParsedDate(None, problem="unparseable date")
+
+
+def _numeric(t: str) -> ParsedDate | None:
+    if m := _YEAR.fullmatch(t):
+        return ParsedDate(m.group(1))
+    if m := _NUMERIC.fullmatch(t):
+        a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
+        year = int(y) if len(y) == 4 else (1900 if int(y) >= _PIVOT else 2000) + int(y)
+        if a > 12 >= b:
+            return ParsedDate(date(year, b, a).isoformat(), problem=DAY_MONTH_SWAPPED)
+        return ParsedDate(date(year, a, b).isoformat())
+    if m := _ISO.fullmatch(t):
+        y, mo, d = int(m.group(1)), int(m.group(3)), m.group(4)
+        if d:
+            return ParsedDate(date(y, mo, int(d)).isoformat())
+        date(y, mo, 1)
+        return ParsedDate(f"{y:04d}-{mo:02d}")
+    if m := _MONTH_NUM_YEAR.fullmatch(t):
+        y, mo = int(m.group(2)), int(m.group(1))
+        date(y, mo, 1)
+        return ParsedDate(f"{y:04d}-{mo:02d}")
+    return None
+
+
+def _named(t: str) -> ParsedDate | None:
+    """Dates with a month name, English or Spanish: "June 19, 2015",
+    "19 June 2015", "19 de junio de 2015", "June 2015"."""
+    months = _months()
+    if (m := _DAY_MONTH_YEAR.fullmatch(t)) and m.group(2) in months:
+        return ParsedDate(date(int(m.group(3)), months[m.group(2)], int(m.group(1))).isoformat())
+    if (m := _MONTH_DAY_YEAR.fullmatch(t)) and m.group(1) in months:
+        return ParsedDate(date(int(m.group(3)), months[m.group(1)], int(m.group(2))).isoformat())
+    if (m := _MONTH_YEAR.fullmatch(t)) and m.group(1) in months:
+        return ParsedDate(f"{int(m.group(2)):04d}-{months[m.group(1)]:02d}")
+    return None
 
 
 # -------------------------------------------------------------------- urls
@@ -177,12 +319,23 @@ def _donor_aliases() -> dict[str, tuple[str, str, str | None]]:
         entry = (r["donor"], r["donor_kind"], r["donor_iso3"] or None)
         for alias in [r["donor"], *split_list(r["aliases"])]:
             out[_key(alias)] = entry
-    for st in member_states().values():
-        out.setdefault(_key(st.country), (st.country, "member state", st.iso3))
+    for r in rows("member_states"):
+        entry = (r["country"], "member state", r["iso3"])
+        for name in (r["country"], r["name_es"]):
+            if name:
+                out.setdefault(_key(name), entry)
     return out
 
 
-_DONOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\by\b|&|/)\s*")
+@lru_cache(maxsize=None)
+def _donor_prefix() -> re.Pattern:
+    words = sorted((fold(r["prefix"]) for r in rows("donor_prefixes")), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\s+")
+
+
+# the separators between donors; "e" is Spanish "y" before an i- sound
+# ("España e Italia")
+_DONOR_SPLIT = re.compile(r"(\s*(?:;|,|&|/|\n|\band\b|\by\b|\be\b)\s*)")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
 
@@ -199,6 +352,8 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         return (st.country, "member state", st.iso3)
     if m := _PAREN.match(text):  # "Spain (AECID)", "Banco de … (CAF)"
         return _lookup_donor(m.group(1)) or _lookup_donor(m.group(2))
+    if m := _donor_prefix().match(fold(text)):  # "Government of Canada", "Gobierno de Italia"
+        return _lookup_donor(text[m.end():])
     # a name cut off at a line end: a prefix of exactly one known alias
     if len(k) >= 12:
         hits = {v for a, v in aliases.items() if a.startswith(k)}
@@ -209,26 +364,87 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
 
 def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
     """Canonical donors named in a Donor Countries value, and the pieces
-    that matched no known donor (kept as kind 'other')."""
+    that matched no known donor (kept as kind 'other'). Donors may be
+    separated by ; , / & "and" "y", or stand one per line."""
+    if "\n" in text:
+        text = "; ".join(split_donor_lines(text.split("\n")))
     text = clean_inline(text).strip(" .;,")
     if not text:
         return [], []
     whole = _lookup_donor(text)
     pieces = [text] if whole else _split_donors(text)
+    if any(_lookup_donor(p) is None for p in pieces):
+        # "United States Mexico Trinidad and Tobago": names one after another
+        whole_seg = _segment(text)
+        if len(whole_seg) > 1:
+            pieces = whole_seg
     donors, unknown = [], []
     for piece in pieces:
         hit = _lookup_donor(piece)
         if hit is None:
-            unknown.append(piece)
-            donors.append(Donor(piece, "other", None, piece))
+            if piece not in unknown:
+                unknown.append(piece)
+                donors.append(Donor(piece, "other", None, piece))
         elif hit[0] not in {d.name for d in donors}:
             donors.append(Donor(hit[0], hit[1], hit[2], piece))
     return donors, unknown
 
 
+#: the most words one donor's name has ("Banco de Desarrollo de América Latina (CAF)")
+_NAME_WORDS = 10
+
+
+def _segment(text: str) -> list[str]:
+    """Names printed one after another with no separator, as a text layer
+    that joined the form's lines gives them ("Canada Italy"): the split into
+    known donors only, fewest pieces first; ``[text]`` when there is none."""
+    words = text.split()
+    if len(words) < 2 or len(words) > 4 * _NAME_WORDS:
+        return [text]
+    best: list[list[str] | None] = [[]] + [None] * len(words)
+    for end in range(1, len(words) + 1):
+        if best[end - 1] is not None and _DONOR_SPLIT.fullmatch(" " + words[end - 1] + " "):
+            best[end] = best[end - 1]  # a separator word between two names
+        for start in range(max(0, end - _NAME_WORDS), end):
+            if best[start] is None:
+                continue
+            chunk = " ".join(words[start:end]).strip(" .;,/&")
+            if _lookup_donor(chunk) and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                best[end] = best[start] + [chunk]
+    return best[-1] if best[-1] and len(best[-1]) > 1 else [text]
+
+
+#: how many lines one donor's name may wrap over
+_WRAP = 3
+
+
+def split_donor_lines(lines: list[str]) -> list[str]:
+    """The donor texts of a value printed one donor per line, with a name
+    the form wrapped over lines joined again ("Banco de Desarrollo de" /
+    "América Latina (CAF)"). A line may still hold several donors."""
+    lines = [" ".join(l.split()) for l in lines]
+    lines = [l for l in lines if l.strip(" .;,")]
+    out, i = [], 0
+    while i < len(lines):
+        for j in range(min(len(lines), i + _WRAP), i + 1, -1):
+            joined = " ".join(lines[i:j])
+            if _lookup_donor(joined):
+                out.append(joined)
+                i = j
+                break
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
 def _split_donors(text: str) -> list[str]:
-    # split on separators outside parentheses only
-    out, depth, cur = [], 0, ""
+    """Pieces between separators outside parentheses, a piece rejoined with
+    its neighbour where only the two together name a donor ("Trinidad and
+    Tobago", "San Vicente y las Granadinas")."""
+    pieces: list[str] = []
+    seps: list[str] = []  # seps[k] stood between pieces[k] and pieces[k + 1]
+    depth, cur = 0, ""
     for part in re.split(r"([()])", text):
         if part == "(":
             depth += 1
@@ -239,19 +455,19 @@ def _split_donors(text: str) -> list[str]:
             continue
         bits = _DONOR_SPLIT.split(part)
         cur += bits[0]
-        for b in bits[1:]:
-            out.append(cur)
+        for sep, b in zip(bits[1::2], bits[2::2]):
+            pieces.append(cur)
+            seps.append(sep)
             cur = b
-    out.append(cur)
-    pieces = [p.strip(" .;,") for p in out if p.strip(" .;,")]
-    # "Trinidad and Tobago" was split on "and": rejoin pieces that only make
-    # sense together
+    pieces.append(cur)
     merged: list[str] = []
-    for p in pieces:
-        if merged and _lookup_donor(p) is None and _lookup_donor(merged[-1] + " and " + p):
-            merged[-1] = merged[-1] + " and " + p
-        elif merged and _lookup_donor(merged[-1]) is None and _lookup_donor(merged[-1] + " and " + p):
-            merged[-1] = merged[-1] + " and " + p
-        else:
+    for k, p in enumerate(pieces):
+        p = p.strip(" .;,")
+        if merged and (p == "" or _lookup_donor(p) is None or _lookup_donor(merged[-1]) is None):
+            both = merged[-1] + seps[k - 1] + p if p else merged[-1]
+            if p == "" or _lookup_donor(both):
+                merged[-1] = both.strip(" .;,")
+                continue
+        if p:
             merged.append(p)
     return merged
