@@ -59,9 +59,13 @@ def golden_activities(source_file: str | None = None) -> pd.DataFrame:
     return a.reset_index(drop=True)
 
 
-def _donor_texts() -> dict[str, list[str]]:
+def donor_texts() -> dict[str, list[str]]:
+    """Each golden activity's donors as its sheet prints them: donors.csv is
+    sorted by name, the activity's ``donors`` column keeps the printed order."""
     d = pd.read_csv(GOLDEN / "donors.csv", dtype=str, keep_default_na=False)
-    return d.groupby("activity_id", sort=False)["donor_text"].apply(list).to_dict()
+    text_of = {(r.activity_id, r.donor): r.donor_text for r in d.itertuples()}
+    return {a.activity_id: [text_of[a.activity_id, n] for n in a.donors.split(";") if n]
+            for a in golden_activities().itertuples()}
 
 
 def _form_date(iso: str) -> str:
@@ -95,7 +99,7 @@ def _sheet_html(r, donors: list[str]) -> str:
 
 def form_html(source_file: str) -> str:
     """The HTML of one bundled document's sheets, one form per sheet."""
-    donors = _donor_texts()
+    donors = donor_texts()
     body = "".join(_sheet_html(r, donors.get(r.activity_id, []))
                    for r in golden_activities(source_file).itertuples())
     return f"<html><head><meta charset='utf-8'><style>{CSS}</style></head><body>{body}</body></html>"

@@ -71,11 +71,6 @@ def test_label_and_value_share_a_line(form_pdfs, engine, source_file):
             assert any(l == f"OAS Pillar {r.pillar}" for l in lines)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sheets.py (issue 12, parser helper) must read a label and its value on one line "
-    "('Date 1/1/2017 to 12/31/2017') and keep PROGRAM SUMMARY / OBJECTIVES / RESULTS of one form "
-    "in one sheet. On this branch every heading starts a new sheet (60 sheets for 20); merged with the "
-    "parser branch at 45b218c it reads 21 for 20: the last Panama sheet's RESULTS becomes a sheet of its own"))
 def test_round_trip_gives_the_golden_activities(form_pdfs, engine, tmp_path):
     out = clean(form_pdfs, tmp_path / "out")
     got = out.tables["activities"]

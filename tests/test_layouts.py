@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from oaslib.clean.activities import build_activities
 from oaslib.clean.sheets import split_sheets
 
+from .formpdf import donor_texts
+
 GOLDEN = Path(__file__).parent / "golden"
 FIELDS = ["country", "pillar", "name", "start_date", "end_date", "end_status", "beneficiaries",
           "url", "donors", "objectives", "results", "summary"]
@@ -34,11 +36,10 @@ LABELS = {"pillar": "OAS Pillar", "name": "Name of Activity", "date": "Date",
 
 def _golden() -> dict[str, list[dict]]:
     acts = pd.read_csv(GOLDEN / "activities.csv", dtype=str, keep_default_na=False)
-    donors = pd.read_csv(GOLDEN / "donors.csv", dtype=str, keep_default_na=False)
-    texts = donors.groupby("activity_id", sort=False)["donor_text"].agg("; ".join)
+    texts = donor_texts()
     out: dict[str, list[dict]] = {}
     for r in acts.to_dict("records"):
-        r["donor_text"] = texts.get(r["activity_id"], "")
+        r["donor_text"] = "; ".join(texts[r["activity_id"]])
         out.setdefault(r["source_file"], []).append(r)
     return out
 
