@@ -152,7 +152,8 @@ def program_spans(activities: pd.DataFrame) -> pd.DataFrame:
     return spans.sort_values(["start", "end", "program"], na_position="last").reset_index()
 
 
-def _as_date(as_of) -> pd.Timestamp:
+def as_of_date(as_of=None) -> pd.Timestamp:
+    """``as_of`` as a day, today when empty."""
     return pd.Timestamp(as_of or date.today()).normalize()
 
 
@@ -161,7 +162,7 @@ def ending_within(activities: pd.DataFrame, as_of=None, months: int = 12) -> pd.
     later than ``months`` after it, soonest first."""
     a = _sheets(activities)
     end = date_bounds(a.end_date, end=True)
-    start = _as_date(as_of)
+    start = as_of_date(as_of)
     hit = (end > start) & (end <= start + pd.DateOffset(months=months))
     t = a.loc[hit, ["country", "program", "end_date"]].assign(days_left=(end[hit] - start).dt.days)
     return t.sort_values(["days_left", "country", "program"]).reset_index(drop=True)
@@ -270,7 +271,7 @@ def notebook_style() -> None:
         "axes.prop_cycle": cycler(color=PALETTE), "figure.figsize": (7.5, 3.6), "figure.dpi": 100,
         "figure.facecolor": "white", "legend.frameon": False, "savefig.bbox": "tight",
     })
-    pd.set_option("display.max_colwidth", 160)
+    pd.set_option("display.max_colwidth", 300)
 
 
 def _label(text, width: int = 48) -> str:
@@ -311,7 +312,7 @@ def timeline_chart(spans: pd.DataFrame, as_of=None, ax=None):
     Programs with no date at all are not drawn (list them from ``spans``)."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
-    day = _as_date(as_of)
+    day = as_of_date(as_of)
     s = spans[spans.start.notna() | spans.end.notna()].iloc[::-1]
     lo = min(s.start.min(), s.end.min()) if len(s) else day
     hi = max(s.end.max() if s.end.notna().any() else day, day) + pd.DateOffset(years=1)

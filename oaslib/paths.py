@@ -42,7 +42,10 @@ def home(start: Path | None = None) -> Path:
         if not root.is_dir():
             raise ProjectNotFound(f"{ENV} names no folder", text=env)
         return root
-    here = Path(start if start is not None else Path.cwd()).resolve()
+    try:
+        here = Path(start if start is not None else Path.cwd()).resolve()
+    except FileNotFoundError:  # the working directory was removed under us
+        raise ProjectNotFound(f"the working directory no longer exists; set {ENV}=/path/to/project") from None
     for folder in (here, *here.parents):
         if is_project(folder):
             return folder
