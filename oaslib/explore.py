@@ -154,7 +154,10 @@ def program_spans(activities: pd.DataFrame) -> pd.DataFrame:
 
 def as_of_date(as_of=None) -> pd.Timestamp:
     """``as_of`` as a day, today when empty."""
-    return pd.Timestamp(as_of or date.today()).normalize()
+    try:
+        return pd.Timestamp(as_of or date.today()).normalize()
+    except ValueError:
+        raise UsageError("as_of: not a date (use YYYY-MM-DD)", text=str(as_of)) from None
 
 
 def ending_within(activities: pd.DataFrame, as_of=None, months: int = 12) -> pd.DataFrame:

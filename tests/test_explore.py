@@ -231,3 +231,10 @@ def test_bar_chart_stacks_columns_and_leaves_out_the_total():
         assert sorted(a.get_text() for a in ax.texts) == ["13", "6"]
     finally:
         plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("as_of", [pytest.param("2026-02-30", id="no-such-day"),
+                                   pytest.param("next spring", id="words")])
+def test_as_of_that_is_no_date_is_one_line(as_of):
+    with pytest.raises(UsageError, match="as_of: not a date"):
+        explore.ending_within(sheets({"end_date": "2017"}), as_of)

@@ -105,6 +105,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_info(path: Path):
+    """The server's runtime file once it is there and written whole."""
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
 def _get(url: str, token: str):
     req = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(req, timeout=30) as r:
@@ -131,12 +139,11 @@ def test_jupyterlab_serves_the_projects_notebooks(project, tmp_path):
         # was taken in the meantime) to its runtime file once it listens.
         info_file = runtime / f"jpserver-{server.pid}.json"
         deadline = time.monotonic() + 180
-        while not info_file.exists():
+        while (info := _server_info(info_file)) is None:
             assert server.poll() is None, (tmp_path / "lab.log").read_text()
             assert time.monotonic() < deadline, "JupyterLab did not start in 180 s"
             time.sleep(0.3)
-        time.sleep(0.2)  # the file is written whole before the server answers; let it finish
-        base = json.loads(info_file.read_text())["url"].rstrip("/")
+        base = info["url"].rstrip("/")
 
         status, body = _get(f"{base}/api/contents/notebooks", token)
         listed = {item["name"] for item in json.loads(body)["content"] if item["type"] == "notebook"}
