@@ -171,6 +171,22 @@ def ending_within(activities: pd.DataFrame, as_of=None, months: int = 12) -> pd.
     return t.sort_values(["days_left", "country", "program"]).reset_index(drop=True)
 
 
+def _day(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts:%B %Y}"
+
+
+def ending_note(activities: pd.DataFrame, as_of=None, months: int = 12) -> str:
+    """One sentence that reads ``ending_within`` for the notebook, an empty
+    answer included: how many sheets end in the window, and the latest end
+    date any sheet gives."""
+    n = len(ending_within(activities, as_of, months))
+    latest = date_bounds(_sheets(activities).end_date, end=True).max()
+    head = (f"{n} sheet{'' if n == 1 else 's'} end{'s' if n == 1 else ''} in the {months} months "
+            f"after {_day(as_of_date(as_of))}")
+    return head + (f"; the latest end date a sheet gives is {_day(latest)}." if pd.notna(latest)
+                   else "; no sheet gives an end date.")
+
+
 def mispa_by_agency_year(mispa: pd.DataFrame) -> pd.DataFrame:
     """MISPA activity paragraphs per year (rows) and agency (columns); a
     paragraph that names no year is counted under "(no year)"."""
@@ -282,14 +298,15 @@ def _label(text, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def bar_chart(table, title: str, xlabel: str, ax=None):
+def bar_chart(table, title: str, xlabel: str, largest_first: bool = True, ax=None):
     """Horizontal bars of a Series, or stacked bars of a DataFrame's columns
-    (a "total" column is left out), largest at the top, each bar's total at
-    its end."""
+    (a "total" column is left out), each bar's total at its end; largest at
+    the top, or with ``largest_first=False`` in the table's order (years).
+    An empty table gives an empty chart, not an error."""
     import matplotlib.pyplot as plt
     t = table.to_frame() if isinstance(table, pd.Series) else table.drop(columns="total", errors="ignore")
     t = t.fillna(0)
-    t = t.loc[t.sum(axis=1).sort_values(kind="stable").index]
+    t = t.loc[t.sum(axis=1).sort_values(kind="stable").index] if largest_first else t.iloc[::-1]
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 0.32 * len(t) + 1.1), layout="constrained")
     left = pd.Series(0.0, index=t.index)

@@ -132,6 +132,21 @@ def test_ending_within_soonest_first_with_days_left():
     assert t.program.tolist() == ["Soon", "Late"] and t.days_left.tolist() == [31, 364]
 
 
+@pytest.mark.parametrize("ends, note", [
+    pytest.param(["2017-02-01", "2020-07-01"], "1 sheet ends in the 12 months after 1 January 2017; "
+                 "the latest end date a sheet gives is 1 July 2020.", id="one-in-the-window"),
+    pytest.param(["2016"], "0 sheets end in the 12 months after 1 January 2017; "
+                 "the latest end date a sheet gives is 31 December 2016.", id="none-in-the-window"),
+    pytest.param([None], "0 sheets end in the 12 months after 1 January 2017; no sheet gives an end date.",
+                 id="no-end-dates"),
+    pytest.param([], "0 sheets end in the 12 months after 1 January 2017; no sheet gives an end date.",
+                 id="no-sheets-yet"),
+])
+def test_ending_note(ends, note):
+    a = sheets(*({"end_date": e} for e in ends)) if ends else sheets({}).iloc[:0]
+    assert explore.ending_note(a, "2017-01-01") == note
+
+
 def test_mispa_tables():
     m = pd.DataFrame({"agency": ["CICAD", "DPS", "CICTE", "DPS"], "year": pd.array([2012, 2011, None, 2012], "Int64"),
                       "countries": ["Panama;Peru", "Peru", None, "Peru;Chile"]})
@@ -238,3 +253,16 @@ def test_bar_chart_stacks_columns_and_leaves_out_the_total():
 def test_as_of_that_is_no_date_is_one_line(as_of):
     with pytest.raises(UsageError, match="as_of: not a date"):
         explore.ending_within(sheets({"end_date": "2017"}), as_of)
+
+
+def test_bar_chart_keeps_the_order_of_years_and_draws_an_empty_table():
+    import matplotlib.pyplot as plt
+    t = pd.DataFrame({"DPS": [1, 7], "CICAD": [0, 9]}, index=pd.Index([2009, 2012], name="year"))
+    ax = explore.bar_chart(t, "MISPA", "activities", largest_first=False)
+    empty = explore.bar_chart(t.iloc[:0], "MISPA", "activities")
+    try:
+        assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "2009"  # first year at the top
+        assert not empty.patches
+    finally:
+        plt.close(ax.figure)
+        plt.close(empty.figure)
