@@ -36,9 +36,12 @@ def _pillar_order() -> list[str]:
     return [r["pillar"] for r in rows("pillars")]
 
 
-#: Columns loaded as categoricals, and their declared order where there is one.
+#: Columns loaded as categoricals, each with the function giving its declared
+#: order (pillars.csv, the schema's allowed values); member states have none
+#: and sort by name.
 CATEGORIES = {"pillar": _pillar_order, "end_status": lambda: list(END_STATUS),
-              "donor_kind": lambda: list(DONOR_KINDS), "agency": lambda: list(AGENCIES), "country": list}
+              "donor_kind": lambda: list(DONOR_KINDS), "agency": lambda: list(AGENCIES),
+              "country": lambda: []}
 
 
 def as_category(values: pd.Series, order=()) -> pd.Series:
