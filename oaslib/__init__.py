@@ -1,10 +1,16 @@
 """oaslib: tidy tables and briefs from the OAS Secretariat for Multidimensional
 Security's program sheets and MISPA reports.
 
-In JupyterLab::
+In JupyterLab, from any folder of the project (or with ``OASLIB_HOME`` set)::
 
     import oaslib
     activities = oaslib.load_activities()   # builds data/clean first if needed
+    oaslib.search("border")                 # sheets that speak of borders, with a snippet
+
+The ``load_*`` functions return the tables with an analyst's dtypes
+(categoricals, and ``start``/``end`` as datetime64: see
+``oaslib.explore.typed``); the briefs read them as stored
+(``oaslib.clean.store.read_table``).
 """
 from __future__ import annotations
 
@@ -15,17 +21,33 @@ __version__ = "0.1.0"
 from .errors import OaslibError  # noqa: E402
 
 
-def _load(name: str, data_dir=None, raw_dir=None):
+def tables_dir(data_dir=None, raw_dir=None) -> Path:
+    """Where the clean tables are: the project's ``data/clean``, built first
+    when it is missing or older than the raw documents (``raw_dir``, default
+    the project's ``data/raw``); or ``data_dir`` when given, read as it is
+    unless ``raw_dir`` is given too. An empty string counts as not given:
+    it is the notebooks' default."""
     from . import paths
-    from .clean import ensure_clean, store
-    data_dir = Path(data_dir) if data_dir is not None else paths.clean_dir()
-    raw_dir = Path(raw_dir) if raw_dir is not None else paths.raw_dir()
-    ensure_clean(raw_dir, data_dir)
-    return store.read_table(name, data_dir)
+    from .clean import ensure_clean
+    if data_dir:
+        data = Path(data_dir)
+        if raw_dir:
+            ensure_clean(Path(raw_dir), data)
+        return data
+    data = paths.clean_dir()
+    ensure_clean(Path(raw_dir) if raw_dir else paths.raw_dir(), data)
+    return data
+
+
+def _load(name: str, data_dir=None, raw_dir=None):
+    from .clean import store
+    from .explore import typed
+    return typed(store.read_table(name, tables_dir(data_dir, raw_dir)))
 
 
 def load_activities(data_dir=None, raw_dir=None):
-    """One row per program sheet (see ``oaslib.clean.schema.ACTIVITIES``)."""
+    """One row per program sheet (see ``oaslib.clean.schema.ACTIVITIES``),
+    with ``start``/``end`` as datetime64 beside ``start_date``/``end_date``."""
     return _load("activities", data_dir, raw_dir)
 
 
@@ -54,5 +76,13 @@ def load_quality(data_dir=None, raw_dir=None):
     return _load("quality", data_dir, raw_dir)
 
 
-__all__ = ["OaslibError", "load_activities", "load_donors", "load_programs",
-           "load_mispa", "load_mispa_themes", "load_quality", "__version__"]
+def search(query: str, data_dir=None, raw_dir=None):
+    """Program sheets whose summary, objectives or results contain every word
+    of ``query`` (case and accents ignored), with a snippet: see
+    ``oaslib.explore.search``."""
+    from .explore import search as _search
+    return _search(load_activities(data_dir, raw_dir), query)
+
+
+__all__ = ["OaslibError", "load_activities", "load_donors", "load_programs", "load_mispa",
+           "load_mispa_themes", "load_quality", "search", "tables_dir", "__version__"]

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, paths
 from .briefs.batch import CELL_TIMEOUT
 from .errors import OaslibError, UsageError
 
@@ -64,7 +64,7 @@ def _formats(text: str) -> tuple[str, ...]:
     fs = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     bad = [f for f in fs if f not in ("html", "pdf")]
     if bad or not fs:
-        raise UsageError(f"unknown format {','.join(bad) or text!r}: use html, pdf or html,pdf")
+        raise argparse.ArgumentTypeError(f"unknown format {','.join(bad) or text!r}: use html, pdf or html,pdf")
     return fs
 
 
@@ -73,10 +73,11 @@ def _cmd_report(args) -> int:
     from .clean import ensure_clean
     if not args.names and not args.all:
         raise UsageError(f"name at least one {args.kind} or use --all")
-    formats = _formats(args.format)
+    formats = args.format
     # the lock first: a run that must wait for another may not touch data/clean either
     with lock(Path(args.out)):
-        ensure_clean(Path(args.raw), Path(args.data))
+        if args.raw is not None:
+            ensure_clean(Path(args.raw), Path(args.data))
         return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
                            formats=formats, jobs=args.jobs, force=args.force, as_of=args.as_of,
                            timeout=args.timeout)
@@ -108,18 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="read data/raw and write the tidy tables to data/clean",
                        epilog="exit codes: 0 every document read; 1 some document could not be read "
                               "(it is a row of the quality table; everything else is written); 2 usage error")
-    c.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
-    c.add_argument("--out", default="data/clean", help="output directory (default: data/clean)")
+    c.add_argument("--raw", help="directory of raw documents (default: the project's data/raw)")
+    c.add_argument("--out", help="output directory (default: the project's data/clean)")
     c.set_defaults(func=_cmd_clean)
 
     r = sub.add_parser("report", help="render country or year briefs (HTML, PDF, CSV)", epilog=BRIEF_EXITS)
     r.add_argument("kind", choices=["country", "year"])
     r.add_argument("names", nargs="*", help="member states (name, variant or ISO3) or years")
     r.add_argument("--all", action="store_true", help="every member state / year with data")
-    r.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default)")
-    r.add_argument("--out", default="reports", help="output directory (default: reports)")
-    r.add_argument("--data", default="data/clean", help="clean tables (default: data/clean)")
-    r.add_argument("--raw", default="data/raw", help="raw documents, cleaned first when newer")
+    r.add_argument("--format", type=_formats, default="html,pdf", help="html, pdf or html,pdf (default)")
+    r.add_argument("--out", help="output directory (default: the project's reports)")
+    r.add_argument("--data", help="clean tables (default: the project's data/clean)")
+    r.add_argument("--raw", help="raw documents, cleaned first when newer (default: the project's data/raw)")
     r.add_argument("--as-of", type=_as_of, default=None, help="date of a country brief, YYYY-MM-DD (default: today)")
     r.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
@@ -129,9 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="clean, then every country and year brief, then the index",
                        epilog=BRIEF_EXITS)
-    b.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
-    b.add_argument("--data", default="data/clean", help="where the clean tables go (default: data/clean)")
-    b.add_argument("--out", default="reports", help="where the briefs, index and manifest go (default: reports)")
+    b.add_argument("--raw", help="directory of raw documents (default: the project's data/raw)")
+    b.add_argument("--data", help="where the clean tables go (default: the project's data/clean)")
+    b.add_argument("--out", help="where the briefs, index and manifest go (default: the project's reports)")
     b.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
     b.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,
@@ -144,9 +145,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: Folder options whose default is a folder of the project, by command. They
+#: are looked up when the command runs, not when the parser is built, so that
+#: OASLIB_HOME and the working directory count (see ``oaslib.paths``).
+PROJECT_FOLDERS = {
+    "clean": {"raw": paths.raw_dir, "out": paths.clean_dir},
+    "report": {"data": paths.clean_dir, "out": paths.reports_dir, "raw": paths.raw_dir},
+    "build": {"raw": paths.raw_dir, "data": paths.clean_dir, "out": paths.reports_dir},
+}
+
+
+def project_defaults(args) -> None:
+    """Fill the folder options left out with the project's folders. Given
+    every folder, a command needs no project; ``report`` given its tables
+    outside a project renders from them as they are."""
+    for option, folder in PROJECT_FOLDERS.get(args.command, {}).items():
+        if getattr(args, option) is None:
+            try:
+                setattr(args, option, folder())
+            except paths.ProjectNotFound:
+                if not (args.command == "report" and option == "raw" and args.data is not None):
+                    raise
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "raw", None) is not None:  # a folder named wrongly before one not named
+            from .clean.job import check_raw_dir
+            check_raw_dir(Path(args.raw))
+        project_defaults(args)
         return args.func(args)
     except UsageError as e:
         print(f"oaslib: {e}", file=sys.stderr)

@@ -31,3 +31,16 @@ def raw_copy(tmp_path):
     dst = tmp_path / "raw"
     shutil.copytree(RAW, dst)
     return dst
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A new user's copy of the project: the raw documents and the notebooks,
+    no data/clean yet, the installed oaslib (no oaslib/ folder to import
+    from), and nothing in the environment that points elsewhere."""
+    root = tmp_path / "project"
+    shutil.copytree(RAW, root / "data" / "raw")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.delenv("OASLIB_HOME", raising=False)
+    return root

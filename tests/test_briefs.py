@@ -120,12 +120,6 @@ def test_unknown_country_exits_2_with_suggestion(bundled_clean, capsys):
         resolve_key("year", "1850", bundled_clean)
 
 
-def test_explore_notebook_runs_top_to_bottom(bundled_clean, tmp_path):
-    import papermill as pm
-    pm.execute_notebook(str(ROOT / "notebooks" / "explore.ipynb"), str(tmp_path / "out.ipynb"),
-                        parameters={"data_dir": str(bundled_clean)}, progress_bar=False, kernel_name="python3")
-
-
 @pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
 def test_notebooks_committed_thin_and_without_outputs(nb):
     cells = json.loads(nb.read_text())["cells"]

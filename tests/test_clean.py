@@ -92,7 +92,7 @@ def test_load_functions_build_when_missing(tmp_path, monkeypatch):
     os.symlink(RAW, tmp_path / "data" / "raw")
     acts = oaslib.load_activities()
     assert (tmp_path / "data" / "clean" / "activities.parquet").exists()
-    assert acts["sheet_no"].dtype == "Int64" and acts["country"].dtype == "string"
+    assert acts["sheet_no"].dtype == "Int64" and acts["country"].dtype == "category"
     assert len(oaslib.load_donors()) and len(oaslib.load_programs()) and len(oaslib.load_quality())
 
 

@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +28,8 @@ class Tables:
 
 
 def load(data_dir) -> Tables:
-    d = Path(data_dir)
+    from .. import tables_dir
+    d = tables_dir(data_dir)  # "" (the notebooks' default): the project's data/clean, built on first use
     acts = store.read_table("activities", d)
     return Tables(acts, store.read_table("donors", d), store.read_table("mispa_activities", d),
                   store.read_table("quality", d), store.read_manifest(d))
