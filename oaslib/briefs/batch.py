@@ -71,16 +71,16 @@ def input_hash(kind: str, params: dict, formats, data_fingerprint: str, code: st
 
 
 def _job(args):
-    kind, key, out_dir, data_dir, formats, as_of, notebook, timeout = args
+    kind, key, out_dir, data_dir, formats, as_of, notebook, timeout, lang = args
     t0 = time.perf_counter()
     try:
         outputs = render_brief(kind, key, Path(out_dir), Path(data_dir), formats=formats,
                                as_of=date.fromisoformat(as_of) if as_of else None, notebook=notebook,
-                               reuse_kernel=True, timeout=timeout)
+                               reuse_kernel=True, timeout=timeout, lang=lang)
         return {"status": "made", "outputs": {k: Path(v).name for k, v in outputs.items()},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
     except OaslibError as e:
-        return {"status": "failed", "outputs": {"ipynb": f"{brief_stem(kind, key)}.ipynb"},
+        return {"status": "failed", "outputs": {"ipynb": f"{brief_stem(kind, key, lang)}.ipynb"},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": str(e)}
 
 
@@ -148,26 +148,29 @@ class _Log:
 def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir: Path,
                 formats=("html", "pdf"), jobs: int | None = None, force: bool = False,
                 as_of: str | None = None, notebook=None, log=print,
-                timeout: float | None = CELL_TIMEOUT) -> int:
+                timeout: float | None = CELL_TIMEOUT, langs=("en",)) -> int:
     """Render briefs; returns the exit code (0 all made or up to date, 1 some
     failed). ``kind`` is 'country', 'year' or 'all' (every brief; briefs whose
-    member state or year has no data any more are removed)."""
+    member state or year has no data any more are removed). ``langs``: an
+    edition of every brief in each language ('en', 'es')."""
     from . import content
 
     out_dir, data_dir = Path(out_dir), Path(data_dir)
     kinds = [kind] if kind != "all" else ["country", "year"]
     plan = []
+    as_of = as_of or date.today().isoformat()
+    day = date.fromisoformat(as_of)
     for k in kinds:
-        keys = available_keys(k, data_dir) if all_ or kind == "all" else [resolve_key(k, n, data_dir) for n in names]
-        plan += [(k, key) for key in dict.fromkeys(keys)]
+        keys = (available_keys(k, data_dir, day) if all_ or kind == "all"
+                else [resolve_key(k, n, data_dir, day) for n in names])
+        plan += [(k, key, lang) for key in dict.fromkeys(keys) for lang in langs]
     if not plan:
         raise UsageError("nothing to render: name a member state or year, or use --all")
-    for k in {k for k, _ in plan}:
+    for k in {k for k, *_ in plan}:
         nb = notebook_path(k, notebook)
         if not nb.is_file():
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
                              "to a checkout with a notebooks/ directory")
-    as_of = as_of or date.today().isoformat()
     tables = content.load(data_dir)
     code = code_fingerprint()
     with _lock(out_dir):
@@ -176,14 +179,16 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         results = manifest.setdefault("briefs", {})
         if kind == "all":
-            _remove_stale(results, {brief_stem(k, key) for k, key in plan}, out_dir, log)
+            _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, log)
         todo, unplanned = [], 0
-        for k, key in plan:
-            stem = brief_stem(k, key)
+        for k, key, lang in plan:
+            stem = brief_stem(k, key, lang)
             params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
-            entry = {"kind": k, "key": key, "parameters": params}
+            if lang != "en":
+                params["lang"] = lang
+            entry = {"kind": k, "key": key, "lang": lang, "parameters": params}
             try:
-                b = content.make_brief(k, key, data_dir, as_of, tables)
+                b = content.make_brief(k, key, data_dir, as_of, tables, lang=lang)
             except OaslibError as e:  # the data of this one brief is unusable
                 results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
                 unplanned += 1
@@ -199,7 +204,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
                 log(f"{stem}: up to date")
                 continue
             todo.append((entry, (k, key, str(out_dir), str(data_dir), tuple(formats),
-                                 as_of if k == "country" else "", notebook, timeout)))
+                                 as_of, notebook, timeout, lang)))
 
         if todo:
             _warm_imports()
@@ -209,7 +214,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
             futures = {pool.submit(_job, args): entry for entry, args in todo}
             for fut in as_completed(futures):
                 entry = futures[fut]
-                stem = brief_stem(entry["kind"], entry["key"])
+                stem = brief_stem(entry["kind"], entry["key"], entry["lang"])
                 res = {**entry, **fut.result(),
                        "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
                 results[stem] = res
@@ -220,7 +225,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         manifest["oaslib_version"] = __version__
         store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         store.write_text(out_dir / "index.html", index_html(manifest))
-    made = sum(1 for e, _ in todo if results[brief_stem(e["kind"], e["key"])]["status"] == "made")
+    made = sum(1 for e, _ in todo if results[brief_stem(e["kind"], e["key"], e["lang"])]["status"] == "made")
     failed = len(todo) - made + unplanned
     log(f"{len(plan)} briefs: {made} made, {len(plan) - len(todo) - unplanned} up to date, "
         f"{failed} failed -> {out_dir}")
@@ -229,8 +234,8 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
 
 def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
     """Forget briefs whose member state or year has no data any more, and
-    delete the files the manifest recorded for them."""
-    for stem in sorted(set(results) - keep):
+    delete the files the manifest recorded for them (in every language)."""
+    for stem in sorted(s for s, b in results.items() if (b.get("kind"), b.get("key")) not in keep):
         for f in results.pop(stem).get("outputs", {}).values():
             with contextlib.suppress(OSError):
                 (out_dir / f).unlink()
@@ -260,9 +265,12 @@ def index_html(manifest: dict) -> str:
     for kind, title, label in (("country", "Member states", "Member state"), ("year", "Years", "Year")):
         rows = []
         entries = sorted(((b.get("key"), b) for b in manifest.get("briefs", {}).values() if b.get("kind") == kind),
-                         key=lambda kb: country_name(kb[0]) if kind == "country" else kb[0])
+                         key=lambda kb: (country_name(kb[0]) if kind == "country" else kb[0],
+                                         kb[1].get("lang", "en") != "en", kb[1].get("lang", "")))
         for key, b in entries:
             name = country_name(key) if kind == "country" else key
+            if b.get("lang", "en") != "en":  # the edition in another language, on the row after the English one
+                name += f" ({b['lang'].upper()})"
             files = b.get("outputs", {})
             order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
             links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
