@@ -188,7 +188,7 @@ class _Brief:
     def to_pdf(self, path) -> Path:
         from .render import html_to_pdf, page_html
         path = Path(path)
-        store.write_bytes(path, html_to_pdf(page_html(self.body(), self.title(), self.lang), self.title()))
+        store.write_bytes(path, html_to_pdf(page_html(self.body(), self.title(), self.lang), self.title(), self.lang))
         return path
 
     # -- sections every brief has
@@ -208,7 +208,8 @@ class _Brief:
         parts = [s for s in self.ANNEX if getattr(self, s)()]
         if not parts:
             return Html("")
-        return Html(f'<h2 class="annex">{escape(self.L._("Annex"))}</h2>')
+        heading = self.L._("Annex")
+        return Html(f'<h2 class="annex">{escape(heading)}</h2>')
 
     ANNEX: tuple[str, ...] = ("quality_section",)
 
@@ -233,7 +234,7 @@ def mispa_table(m: pd.DataFrame, L: Lang) -> str:
                       L._("Activity"): [r.title if pd.notna(r.title) else (r.text[:110] + "…")
                                         for r in t.itertuples()],
                       L._("Member states"): names})
-    return table(t, "mispa", ["5.4em", "3.6em", "44%", None])
+    return table(t, "mispa", ["7.4em", "3.6em", "41%", None])
 
 
 def agency_counts(m: pd.DataFrame, L: Lang) -> str:
@@ -300,13 +301,18 @@ def provenance(manifest: dict, L: Lang) -> Html:
     rows = [i for i in manifest.get("inputs", []) if i["file"] in manifest.get("used", [])]
     files = "".join(f"<li>{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code></li>" for i in rows)
     made = L._("Made with oaslib {version} on {date} from the clean tables built {built}.",
-               version=__version__, date=L.date(date.today()), built=str(manifest.get("built_at", "")))
+               version=__version__, date=L.date(date.today()), built=L.timestamp(manifest.get("built_at", "")))
     return Html(f'<footer class="provenance"><p>{escape(made)}</p><ul>{files}</ul></footer>')
 
 
-def header(kicker: str, title: str, meta: str) -> Html:
+def header(kicker: str, title: str, meta: str, L: Lang) -> Html:
+    original = ""
+    if L.code != "en":  # the documents are (mostly) English: say why their names and texts are
+        original = '<p class="meta">' + escape(L._(
+            "Program names and the texts of the sheets and of the MISPA report are reproduced in their original "
+            "language.")) + "</p>"
     return Html(f'<header class="brief"><p class="kicker">{escape(kicker)}</p><h1>{escape(title)}</h1>'
-                f'<p class="meta">{escape(meta)}</p></header>')
+                f'<p class="meta">{escape(meta)}</p>{original}</header>')
 
 
 # ----------------------------------------------------------------- country
@@ -385,7 +391,7 @@ class CountryBrief(_Brief):
         L = self.L
         return header(L._("OAS Secretariat for Multidimensional Security · country brief"), L.country(self.iso3),
                       L._("Statuses as of {date} · from {sources}", date=L.date(self.as_of),
-                          sources=sources_text(self.manifest, L)))
+                          sources=sources_text(self.manifest, L)), L)
 
     def summary(self) -> Html:
         L, f, name = self.L, self.facts(), self.L.in_text(self.iso3)
@@ -430,7 +436,7 @@ class CountryBrief(_Brief):
                       "active on the as-of date, {n} with no end date", f["open_ended"])
                   if f["open_ended"] else L._("active on the as-of date"), f["active"]),
                  (L._("end in the next 12 months"), f["ending_soon"]),
-                 (L._("ended"), f["ended"]), (L._("not started yet"), f["not_started"]),
+                 (L.p("card", "ended"), f["ended"]), (L._("not started yet"), f["not_started"]),
                  (L._("dates not given"), f["undated"]), (L._("donors"), f["donors"])]
         keep = [(label, L.num(n)) for i, (label, n) in enumerate(cards) if n or i < 2]
         note = L._("Programs are counted once however many sheets describe them; the status is taken on the "
@@ -438,8 +444,8 @@ class CountryBrief(_Brief):
         pillars = self.acts.pillar.map(lambda x: L._(x) if _given(x) else L._("not given"))
         by_pillar = (self.acts.assign(pillar=pillars).groupby("pillar").program_id.nunique()
                      .sort_values(ascending=False))
-        note += " " + L._("Programs by OAS pillar: {pillars}.", pillars="; ".join(
-            f"{p} {L.num(n)}" for p, n in by_pillar.items()))
+        pillar_counts = "; ".join(f"{p} {L.num(n)}" for p, n in by_pillar.items())
+        note += " " + L._("Programs by OAS pillar: {pillars}.", pillars=pillar_counts)
         return section("headline", L._("At a glance"), figures(keep) + f'<p class="note">{escape(note)}</p>')
 
     def timeline(self) -> Html:
@@ -451,8 +457,8 @@ class CountryBrief(_Brief):
         off = self.acts[~charts.on_timeline(self.acts)]
         if len(off):
             why = [L._("no start date; ongoing") if s == "ongoing" else L._("no dates given") for s in off.end_status]
-            out += "<p>" + escape(L._("Not on the timeline, for want of dates: {programs}.", programs="; ".join(
-                f"{p} ({w})" for p, w in zip(off.program, why)))) + "</p>"
+            listed = "; ".join(f"{p} ({w})" for p, w in zip(off.program, why))
+            out += "<p>" + escape(L._("Not on the timeline, for want of dates: {programs}.", programs=listed)) + "</p>"
         intro = L._("Bars run from the start to the end date a sheet gives; lighter bars have no end date, and a "
                     "diamond marks the end of a program whose start is not given. The red line is the as-of date.")
         return section("timeline", L._("Timeline"), f'<p class="note">{escape(intro)}</p>' + out if out else "")
@@ -463,7 +469,7 @@ class CountryBrief(_Brief):
         L, d = self.L, self.donor_counts()
         if d.empty:
             return section("donors", L._("Who funds the programs"),
-                           f'<p class="note">{escape(L._("No sheet names a donor."))}</p>')
+                           '<p class="note">' + escape(L._("No sheet names a donor.")) + "</p>")
         # The chart gives each donor's count; the table groups donors by
         # kind, so neither repeats the other.
         names = d.donor.map(L.country)
@@ -487,7 +493,7 @@ class CountryBrief(_Brief):
                           L._("Status"): recent.status.map(L._),
                           L._("Donors"): recent.donors.fillna("").map(lambda s: donors_text(s, L))})
         return section("programs", L._("Active and recently ended programs"),
-                       table(t, "programs", ["32%", "10%", "18%", "14%", None]))
+                       table(t, "programs", ["30%", "12%", "18%", "16%", None]))
 
     def mispa_section(self) -> Html:
         L = self.L
@@ -507,7 +513,8 @@ class CountryBrief(_Brief):
             dl = "".join(f"<dt>{escape(k)}</dt><dd>{_v(v)}</dd>" for k, v in facts)
             link = (f'<a href="{escape(r.url, quote=True)}">{escape(r.url)}</a>' if _given(r.url)
                     else escape(L._("not given")))
-            dl += f"<dt>{escape(L._('Link'))}</dt><dd>{link}</dd>"
+            link_label = L._("Link")
+            dl += f"<dt>{escape(link_label)}</dt><dd>{link}</dd>"
             texts = "".join(
                 f"<h5>{escape(label)}</h5>" + "".join(f"<p>{escape(p)}</p>" for p in str(r[f]).split("\n\n"))
                 for f, label in (("summary", L._("Summary")), ("objectives", L._("Objectives")),
@@ -597,7 +604,7 @@ class YearBrief(_Brief):
         L = self.L
         return header(L._("OAS Secretariat for Multidimensional Security · year brief"), str(self.year),
                       L._("Programs and activities dated in {year}, from {sources}", year=self.year,
-                          sources=sources_text(self.manifest, L)))
+                          sources=sources_text(self.manifest, L)), L)
 
     def summary(self) -> Html:
         L, f, out = self.L, self.facts(), []
@@ -630,7 +637,8 @@ class YearBrief(_Brief):
     def headline(self) -> Html:
         L, f = self.L, self.facts()
         cards = [(L._("programs active"), f["programs"]), (L._("member states"), f["states"]),
-                 (L._("started"), f["started"]), (L._("ended"), f["ended"]), (L._("donors"), f["donors"]),
+                 (L.p("card", "started"), f["started"]), (L.p("card", "ended"), f["ended"]),
+                 (L._("donors"), f["donors"]),
                  (L._("MISPA activities"), f["mispa"])]
         if not any(n for _, n in cards):
             return Html("")
@@ -653,7 +661,7 @@ class YearBrief(_Brief):
                                                    "the figures above count it once.")) + "</p>"
         return section("by-country", L._("Programs active in the year, by member state"),
                        (f'<figure class="chart">{svg}</figure>' if svg else "")
-                       + table(t, "programs", ["14%", "32%", "10%", "18%", None]) + note)
+                       + table(t, "programs", ["15%", "30%", "12%", "18%", None]) + note)
 
     def started_ended(self) -> Html:
         L, out = self.L, []

@@ -74,6 +74,8 @@ def _state_names(lang: str) -> dict[str, str]:
     """English name -> name in ``lang`` for every member state (by ISO3 too)."""
     col = "country" if lang == "en" else f"name_{lang}"
     out = {}
+    if lang != "en":  # donors that are not member states (observers, organisations)
+        out.update({r["donor"]: r.get(col) or r["donor"] for r in rows("donors")})
     for r in rows("member_states"):
         name = r.get(col) or r["country"]
         out[r["country"]] = out[r["iso3"]] = name
@@ -103,6 +105,12 @@ class Lang:
         out = self._t.gettext(text)
         return out.format(**fields) if fields else out
 
+    def p(self, context: str, text: str, **fields) -> str:
+        """A word whose translation depends on where it stands (a card's
+        label "ended" is plural in Spanish, the status "ended" singular)."""
+        out = self._t.pgettext(context, text)
+        return out.format(**fields) if fields else out
+
     def n(self, singular: str, plural: str, n: int, **fields) -> str:
         """A count with its noun agreeing (``{n}`` is the number, formatted)."""
         return self._t.ngettext(singular, plural, int(n)).format(n=self.num(n), **fields)
@@ -116,6 +124,17 @@ class Lang:
         from babel.dates import format_date
         return format_date(d, "long", locale=self.locale)
 
+    def timestamp(self, iso: str) -> str:
+        """An ISO timestamp ('2026-11-25T20:53:29+00:00') as the locale writes it, in UTC."""
+        from datetime import datetime, timezone
+
+        from babel.dates import format_datetime
+        try:
+            t = datetime.fromisoformat(str(iso)).astimezone(timezone.utc)
+        except ValueError:
+            return str(iso)
+        return format_datetime(t, "medium", tzinfo=timezone.utc, locale=self.locale) + " UTC"
+
     def partial_date(self, text) -> str:
         """A date at the precision a sheet gives it: '2017', 'Jun 2017', '30 Jun 2017'."""
         from babel.dates import format_date, format_skeleton
@@ -127,8 +146,8 @@ class Lang:
         return format_date(date.fromisoformat(v), "medium", locale=self.locale)
 
     def country(self, name: str) -> str:
-        """A member state's name (English name or ISO3) in this language; any
-        other name (a permanent observer, an organisation) as written."""
+        """A member state's or a known donor's name (English name or ISO3) in
+        this language; any other name as written."""
         return _state_names(self.code).get(name, name)
 
     def in_text(self, name: str) -> str:
@@ -155,7 +174,7 @@ def update_catalogs() -> None:
     pot = Catalog(project="oaslib briefs", charset="utf-8")
     src = Path(__file__).resolve().parent
     for file, line, msg, comments, context in extract_from_dir(
-            src, method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "n": (1, 2)},
+            src, method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "n": (1, 2), "p": ((1, "c"), 2)},
             comment_tags=("TRANSLATORS:",)):
         pot.add(msg, locations=[(file, line)], auto_comments=comments, context=context)
     for extra in catalog_data_strings():

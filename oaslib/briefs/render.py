@@ -127,7 +127,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
         store.write_text(out["html"], html)
     if "pdf" in formats:
         out["pdf"] = out_dir / f"{stem}.pdf"
-        store.write_bytes(out["pdf"], html_to_pdf(html, b.title()))
+        store.write_bytes(out["pdf"], html_to_pdf(html, b.title(), lang))
     out["csv"] = out_dir / f"{stem}.csv"
     with store.atomic_path(out["csv"]) as tmp:
         b.data().to_csv(tmp, index=False, lineterminator="\n")
@@ -219,7 +219,7 @@ def drop_empty_sections(nb) -> None:
     nb.cells = keep
 
 
-def html_to_pdf(html: str, title: str) -> bytes:
+def html_to_pdf(html: str, title: str, lang: str = "en") -> bytes:
     import logging
 
     import weasyprint
@@ -227,5 +227,7 @@ def html_to_pdf(html: str, title: str) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     doc = weasyprint.HTML(string=html, base_url=None).render()
     doc.metadata.title = title
-    doc.metadata.authors = ["OAS Secretariat for Multidimensional Security (oaslib)"]
+    from .i18n import Lang
+    doc.metadata.authors = [Lang(lang)._("OAS Secretariat for Multidimensional Security") + " (oaslib)"]
+    doc.metadata.lang = lang
     return doc.write_pdf()
