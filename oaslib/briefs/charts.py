@@ -82,9 +82,12 @@ def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * sum(heights) + 0.7), layout="constrained")
     for y, (label, s, e, status) in zip(ys, rows):
         if s is None:  # only the end is known: a marker there, no bar
-            ax.plot(mdates.date2num(e), y, marker="D", markersize=6, color="#1f4e79")
-            ax.annotate(L._("start not given"), (mdates.date2num(e), y), xytext=(-7, 0), textcoords="offset points",
-                        ha="right", va="center", fontsize=7, color="#5d6d7e")
+            x = mdates.date2num(e)
+            ax.plot(x, y, marker="D", markersize=6, color="#1f4e79")
+            # the note goes on the side of the marker with room for it
+            left = (x - mdates.date2num(lo)) > 0.4 * (mdates.date2num(hi) - mdates.date2num(lo))
+            ax.annotate(L._("start not given"), (x, y), xytext=(-7 if left else 7, 0), textcoords="offset points",
+                        ha="right" if left else "left", va="center", fontsize=7, color="#5d6d7e")
             continue
         right = e or hi
         ax.barh(y, mdates.date2num(right) - mdates.date2num(s), left=mdates.date2num(s),
