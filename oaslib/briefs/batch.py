@@ -41,7 +41,7 @@ def code_fingerprint() -> str:
     by other code is remade."""
     h = hashlib.sha256(__version__.encode())
     for f in sorted(paths.PACKAGE_DIR.rglob("*")):
-        if f.suffix in (".py", ".csv", ".css", ".j2", ".ipynb") and "__pycache__" not in f.parts:
+        if f.suffix in (".py", ".csv", ".css", ".j2", ".ipynb", ".po") and "__pycache__" not in f.parts:
             h.update(str(f.relative_to(paths.PACKAGE_DIR)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()

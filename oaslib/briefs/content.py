@@ -173,7 +173,11 @@ class _Brief:
         return Html("".join(getattr(self, s)() for s in self.SECTIONS))
 
     def _repr_html_(self) -> str:
-        return str(self.body())
+        """The brief in a notebook: the same sections, with the briefs' look
+        scoped to it (the stylesheet of the export would restyle JupyterLab)."""
+        from .. import paths
+        css = (paths.TEMPLATES / "inline.css").read_text(encoding="utf-8")
+        return f'<div class="oaslib-brief" lang="{self.lang}"><style>{css}</style>{self.body()}</div>'
 
     def title(self) -> str:
         raise NotImplementedError
