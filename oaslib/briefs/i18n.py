@@ -180,7 +180,7 @@ def update_catalogs() -> None:
     for extra in catalog_data_strings():
         pot.add(extra, locations=[("oaslib/data", 0)])
     with open(LOCALE_DIR / f"{DOMAIN}.pot", "wb") as f:
-        write_po(f, pot, omit_header=False, width=100)
+        write_po(f, pot, omit_header=False, width=100, include_lineno=False)
     for lang in LOCALES:
         po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
         if lang == "en" or not po.exists():
@@ -189,7 +189,7 @@ def update_catalogs() -> None:
             cat = read_po(f, locale=LOCALES[lang])
         cat.update(pot, no_fuzzy_matching=True)
         with open(po, "wb") as f:
-            write_po(f, cat, width=100, ignore_obsolete=True)
+            write_po(f, cat, width=100, ignore_obsolete=True, include_lineno=False)
 
 
 def catalog_data_strings() -> list[str]:
