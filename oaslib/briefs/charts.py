@@ -76,10 +76,10 @@ def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
     hi = max([d for _, s, e, _ in rows for d in (s, e) if d] + [as_of])
     lo, hi = date(lo.year, 1, 1), date(hi.year + 1, 1, 1)
     # A row is as tall as its wrapped label, so long names never overlap.
-    heights = [max(1.0, 0.5 * (label.count("\n") + 1) + 0.2) for label, *_ in rows]
+    heights = [max(1.0, 0.42 * (label.count("\n") + 1) + 0.2) for label, *_ in rows]
     ys = [sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.3 * sum(heights) + 0.7), layout="constrained")
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * sum(heights) + 0.6), layout="constrained")
     for y, (label, s, e, status) in zip(ys, rows):
         if s is None:  # only the end is known: a marker there, no bar
             x = mdates.date2num(e)
