@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__, paths
 from .briefs.batch import CELL_TIMEOUT
+from .briefs.i18n import parse_langs
 from .errors import OaslibError, UsageError
 
 
@@ -68,6 +69,13 @@ def _formats(text: str) -> tuple[str, ...]:
     return fs
 
 
+def _langs(text: str) -> tuple[str, ...]:
+    try:
+        return parse_langs(text)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _cmd_report(args) -> int:
     from .briefs.batch import lock, run_reports
     from .clean import ensure_clean
@@ -80,7 +88,7 @@ def _cmd_report(args) -> int:
             ensure_clean(Path(args.raw), Path(args.data))
         return run_reports(args.kind, args.names, args.all, Path(args.out), Path(args.data),
                            formats=formats, jobs=args.jobs, force=args.force, as_of=args.as_of,
-                           timeout=args.timeout)
+                           timeout=args.timeout, langs=args.lang)
 
 
 def _cmd_build(args) -> int:
@@ -93,7 +101,7 @@ def _cmd_build(args) -> int:
         result = clean(Path(args.raw), data)
         print(result.summary())
         code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
-                           timeout=args.timeout)
+                           timeout=args.timeout, langs=args.lang)
     return max(code, 1 if result.unreadable else 0)
 
 
@@ -126,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     r.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT})")
+    r.add_argument("--lang", type=_langs, default="en", help="language(s) of the briefs: en (default), es or en,es")
     r.set_defaults(func=_cmd_report)
 
     b = sub.add_parser("build", help="clean, then every country and year brief, then the index",
@@ -137,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
     b.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,
                    help=f"seconds a notebook cell may run before its brief fails (default: {CELL_TIMEOUT:g})")
+    b.add_argument("--lang", type=_langs, default="en", help="language(s) of the briefs: en (default), es or en,es")
     b.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("dictionary", help="write the data dictionary generated from oaslib/clean/schema.py")

@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,215 @@ def test_report_runs_from_any_directory(bundled_clean, tmp_path):
     for empty in ("Timeline", "Who funds the programs", "OAS pillars", "Program profiles"):
         assert f">{empty}<" not in html
     assert not list(elsewhere.iterdir())
+
+
+# ------------------------------------------------------------ what a brief says
+
+class _Page(HTMLParser):
+    """Headings, tables (rows of cell texts) and list items of a brief's HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.tables, self.items, self.svg_text = [], [], [], []
+        self._cell = self._heading = self._item = None
+        self._in_svg = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3", "h4", "h5"):
+            self._heading = [tag, ""]
+        elif tag == "table":
+            self.tables.append({"class": dict(attrs).get("class", ""), "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+        elif tag == "li":
+            self._item = ""
+        elif tag == "svg":
+            self._in_svg += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3", "h4", "h5") and self._heading:
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "li" and self._item is not None:
+            self.items.append(" ".join(self._item.split()))
+            self._item = None
+        elif tag == "svg":
+            self._in_svg -= 1
+
+    def handle_data(self, data):
+        for attr in ("_cell", "_item"):
+            if getattr(self, attr) is not None:
+                setattr(self, attr, getattr(self, attr) + data)
+        if self._heading:
+            self._heading[1] += data
+        if self._in_svg and data.strip():
+            self.svg_text.append(data.strip())
+
+
+def page(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    return p
+
+
+def table_of(p: _Page, cls: str) -> list[list[str]]:
+    """The body rows of the one table of that class."""
+    (t,) = [t for t in p.tables if t["class"] == cls]
+    return t["rows"][1:]
+
+
+def words(path) -> str:
+    return " ".join(pdf_text(path).split())
+
+
+def test_country_summary_figures_equal_the_tables(rendered):
+    """The page-1 summary, read back from the PDF, against the brief's tables
+    (its HTML, the same page) and its data (the CSV beside it)."""
+    import pandas as pd
+
+    text = words(rendered / "country-PAN.pdf")
+    summary = text[text.index("Summary") + len("Summary"):text.index("At a glance")]
+    html = page((rendered / "country-PAN.html").read_text(encoding="utf-8"))
+    data = pd.read_csv(rendered / "country-PAN.csv")
+
+    runs = re.search(r"The OAS runs (\d+) programs in Panama; (\d+) (?:is|are) active on (\d+ \w+ \d{4})\.", summary)
+    assert runs, summary
+    assert int(runs[1]) == data.program_id.nunique()
+    assert f"{runs[2]} active on the as-of date" in text  # the card says the same
+    active = [r for r in table_of(html, "programs") if r[3].startswith(("active", "ongoing"))]
+    assert int(runs[2]) == len(active)
+    assert runs[3] == "30 June 2017"  # the as-of date of the render, written out
+
+    donor = re.search(r"(?:The )?([A-Z][\w ()]+?) funds? the most \((\d+) programs?\)", summary)
+    funded = data.donors.dropna().str.split(";").explode().value_counts()
+    assert donor and int(donor[2]) == funded.max() and funded[donor[1]] == funded.max()
+    assert donor[1] in " ".join(html.svg_text)  # the donor chart leads with it
+
+    mispa = re.search(r"Panama took part in (\d+) activities of the MISPA-IV report \(([^)]*)\)", summary)
+    rows = table_of(html, "mispa")
+    assert int(mispa[1]) == len(rows)
+    by_agency = dict(re.findall(r"(\w+) (\d+)", mispa[2]))
+    assert {a: str(sum(r[0] == a for r in rows)) for a in by_agency} == by_agency
+    assert sum(map(int, by_agency.values())) == len(rows)
+
+
+def test_year_summary_figures_equal_the_tables(rendered):
+    text = words(rendered / "year-2017.pdf")
+    summary = text[text.index("Summary") + len("Summary"):text.index("At a glance")]
+    html = page((rendered / "year-2017.html").read_text(encoding="utf-8"))
+    rows = table_of(html, "programs")
+    m = re.search(r"In 2017, (\d+) programs were active in (\d+) member states\. (\d+|None) of them started that "
+                  r"year; (\d+|none) ended that year\. (.+?) had the most \((\d+) programs\)", summary)
+    assert m, summary
+    assert int(m[1]) == len({r[1] for r in rows}) and int(m[2]) == len({r[0] for r in rows})
+    started = [i for i in html.items if i.endswith(")")][: int(m[3]) if m[3].isdigit() else 0]
+    assert m[3] == "None" or int(m[3]) == len({i.rsplit(" (", 1)[0] for i in started})
+    assert int(m[6]) == max(sum(r[0] == s for r in rows) for s in {r[0] for r in rows})
+    assert f"{m[1]} programs active" in text
+
+
+def test_main_part_fits_five_pages_then_the_annex(rendered):
+    """The annex (profiles, notes on the data) starts on a page of its own,
+    after at most five pages; the notes speak of sheets, not columns."""
+    reader = PdfReader(str(rendered / "country-PAN.pdf"))
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    annex = next(i for i, t in enumerate(pages) if re.search(r"\bAnnex Program profiles\b", t))
+    assert annex <= 5, f"main part runs to {annex} pages"
+    rest = " ".join(pages[annex:])
+    assert "Program profiles" in rest and "Notes on the data" in rest
+    assert "Notes on the data" not in " ".join(pages[:annex])
+    assert re.search(r"\d+ sheets? gives? no start date\.", rest)
+    for column in ("start_date", "end_date", "field missing", "placeholder left in the form"):
+        assert column not in rest
+
+
+def test_timeline_cuts_no_name_and_marks_an_unknown_start(rendered):
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    timeline = html[html.index(">Timeline<"):html.index(">Who funds the programs<")]
+    labels = " ".join(page(timeline).svg_text)
+    assert "…" not in labels
+    name = ("Strengthening of Institutions Specialized in the Assistance and Protection of Victims, Witnesses, "
+            "and other individuals involved in criminal proceedings related to Organized Crime in Central America")
+    assert name in labels  # wrapped over lines, whole
+    assert "start not given" in labels  # Alternatives to Incarceration: an end and no start
+
+
+def test_section_with_nothing_to_show_is_left_out(rendered):
+    html = (rendered / "year-2017.html").read_text(encoding="utf-8")
+    assert "dates no activity" not in html and "MISPA activities of the year" not in html
+    assert "jp-OutputArea-output\"></div>" not in html.replace(" ", "")
+
+
+def test_donor_chart_and_table_do_not_repeat_each_other(rendered):
+    html = page((rendered / "country-PAN.html").read_text(encoding="utf-8"))
+    (donors,) = [t for t in html.tables if t["class"] == "donors"]
+    assert donors["rows"][0] == ["Kind of donor", "Donors"]
+    assert not any(cell.isdigit() for row in donors["rows"] for cell in row)
+
+
+def test_notebooks_show_the_sections_of_the_composition_in_order():
+    from oaslib.briefs.content import CountryBrief, YearBrief
+    for name, cls in (("country_brief", CountryBrief), ("year_brief", YearBrief)):
+        cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+        calls = [re.fullmatch(r"brief\.(\w+)\(\)", "".join(c["source"]).strip()) for c in cells[2:]]
+        assert [m[1] for m in calls if m] == list(cls.SECTIONS)
+        assert "lang" in "".join(cells[0]["source"])
+
+
+def _shown(html: str):
+    p = page(html)
+    return p.headings, [t["rows"] for t in p.tables], p.items
+
+
+def test_inline_brief_is_the_exported_body(rendered, tmp_path):
+    import time
+
+    import oaslib
+    data = rendered.parent / "clean"
+    for query, stem in (("Panamá", "country-PAN"), (2017, "year-2017")):
+        t0 = time.perf_counter()
+        b = oaslib.brief(query, as_of="2017-06-30", data_dir=data)
+        inline = b._repr_html_()
+        elapsed = time.perf_counter() - t0
+        exported = (rendered / f"{stem}.html").read_text(encoding="utf-8")
+        assert _shown(inline) == _shown(exported)
+        body = exported[exported.index("<body>"):]
+        for h in re.findall(r"<h[1-5][^>]*>.*?</h[1-5]>", inline):
+            assert h in body
+        print(f"{stem}: inline in {elapsed:.2f} s")
+    pdf = b.to_pdf(tmp_path / "y.pdf")
+    assert PdfReader(str(pdf)).metadata.title == "Year brief: 2017"
+    assert _shown(b.to_html(tmp_path / "y.html").read_text(encoding="utf-8")) == _shown(inline)
+
+
+@pytest.mark.parametrize("start, end, status, through, years", [
+    pytest.param(2015, 2017, "dated", 2026, [2015, 2016, 2017], id="start-to-end"),
+    pytest.param(2016, None, "unspecified", 2018, [2016, 2017, 2018], id="no-end-runs-to-as-of-year"),
+    pytest.param(1998, None, "ongoing", 2000, [1998, 1999, 2000], id="ongoing-runs-to-as-of-year"),
+    pytest.param(2027, None, "ongoing", 2026, [2027], id="future-start-its-own-year"),
+    pytest.param(None, 2018, "dated", 2026, [2018], id="only-an-end"),
+    pytest.param(None, None, "ongoing", 2026, [], id="no-dates-no-year"),
+    pytest.param(2017, 2015, "dated", 2026, [2017], id="end-before-start-start-year"),
+])
+def test_years_a_program_covers(start, end, status, through, years):
+    from oaslib.briefs.content import years_covered
+    assert list(years_covered(start, end, status, through)) == years
+
+
+def test_year_briefs_listed_are_the_years_with_something_to_show(bundled_clean):
+    """available_keys and the year brief apply the same rule: every listed
+    year has rows, and the years around them that are not listed have none."""
+    from datetime import date
+
+    from oaslib.briefs.content import YearBrief, load
+    from oaslib.briefs.render import available_keys
+    as_of, tables = date(2026, 11, 25), load(bundled_clean)
+    keys = available_keys("year", bundled_clean, as_of)
+    for year in range(int(keys[0]) - 2, as_of.year + 2):
+        b = YearBrief.make(year, bundled_clean, tables, as_of=as_of)
+        assert (str(year) in keys) == (not b.acts.empty or not b.mispa.empty), year

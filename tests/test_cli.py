@@ -42,22 +42,35 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, says):
     assert "Traceback" not in run.stderr and not (tmp_path / "out").exists()
 
 
+@pytest.fixture
+def gap_years(tmp_path):
+    """Sheets of 2009, 2010 and 2014, each ending in its year: 2011-2013 have no data."""
+    from oaslib.clean import clean
+
+    from .test_batch import sheet
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for country, year in (("Panama", 2009), ("Jamaica", 2010), ("El Salvador", 2014)):
+        (raw / f"{year}.txt").write_text(sheet(country, year), encoding="utf-8")
+    clean(raw, tmp_path / "clean")
+    return tmp_path
+
+
 @pytest.mark.parametrize("year, suggestion", [
-    pytest.param("2003", "did you mean 1998 or 2009?", id="in-a-gap-both-neighbours"),
-    pytest.param("2025", "did you mean 2020?", id="after-the-last"),
-    pytest.param("1850", "did you mean 1998?", id="before-the-first"),
+    pytest.param("2012", "did you mean 2010 or 2014?", id="in-a-gap-both-neighbours"),
+    pytest.param("2025", "did you mean 2014?", id="after-the-last"),
+    pytest.param("1850", "did you mean 2009?", id="before-the-first"),
 ])
-def test_a_year_without_data_names_the_years_with_data_and_the_nearest(bundled_clean, tmp_path, capsys,
-                                                                       year, suggestion):
+def test_a_year_without_data_names_the_years_with_data_and_the_nearest(gap_years, capsys, year, suggestion):
     from oaslib.cli import main
 
-    from .conftest import RAW
-    assert main(["report", "year", year, "--data", str(bundled_clean), "--raw", str(RAW),
-                 "--out", str(tmp_path / "out")]) == 2
+    assert main(["report", "year", year, "--data", str(gap_years / "clean"), "--raw", str(gap_years / "raw"),
+                 "--out", str(gap_years / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    assert "years with data: 1998, 2009–2020" in err  # the gap 1999-2008 shows
+    assert "years with data: 2009–2010, 2014" in err  # the gap 2011-2013 shows
     assert err.endswith(suggestion)
+    assert not (gap_years / "out" / "manifest.json").exists()
 
 
 def test_an_output_directory_that_cannot_be_made_is_one_line(bundled_clean, tmp_path):

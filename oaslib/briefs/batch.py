@@ -45,7 +45,7 @@ def code_fingerprint() -> str:
     by other code is remade."""
     h = hashlib.sha256(__version__.encode())
     for f in sorted(paths.PACKAGE_DIR.rglob("*")):
-        if f.suffix in (".py", ".csv", ".css", ".j2", ".ipynb") and "__pycache__" not in f.parts:
+        if f.suffix in (".py", ".csv", ".css", ".j2", ".ipynb", ".po") and "__pycache__" not in f.parts:
             h.update(str(f.relative_to(paths.PACKAGE_DIR)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
@@ -79,17 +79,17 @@ def _job(args):
     """One brief in a worker. Any exception while making it (papermill, the
     HTML/PDF/CSV export, a bug) is this brief's failure, reported in one
     line; it never reaches the batch, so the other briefs finish."""
-    kind, key, out_dir, data_dir, formats, as_of, notebook, timeout = args
+    kind, key, out_dir, data_dir, formats, as_of, notebook, timeout, lang = args
     t0 = time.perf_counter()
     try:
         outputs = render_brief(kind, key, Path(out_dir), Path(data_dir), formats=formats,
                                as_of=date.fromisoformat(as_of) if as_of else None, notebook=notebook,
-                               reuse_kernel=True, timeout=timeout)
+                               reuse_kernel=True, timeout=timeout, lang=lang)
         return {"status": "made", "outputs": {k: Path(v).name for k, v in outputs.items()},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
     except Exception as e:  # noqa: BLE001 -- isolation is the point
         error = str(e) if isinstance(e, OaslibError) else _one_line(f"{kind} brief {key}", e)
-        stem = brief_stem(kind, key)
+        stem = brief_stem(kind, key, lang)
         _remove_outputs(Path(out_dir), stem)
         kept = {"ipynb": f"{stem}.ipynb"} if (Path(out_dir) / f"{stem}.ipynb").exists() else {}
         return {"status": "failed", "outputs": kept,
@@ -228,45 +228,49 @@ class _Log:
 def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir: Path,
                 formats=("html", "pdf"), jobs: int | None = None, force: bool = False,
                 as_of: str | None = None, notebook=None, log=print,
-                timeout: float | None = CELL_TIMEOUT) -> int:
+                timeout: float | None = CELL_TIMEOUT, langs=("en",)) -> int:
     """Render briefs; returns the exit code (0 all made or up to date, 1 some
     failed). ``kind`` is 'country', 'year' or 'all' (every brief; briefs whose
-    member state or year has no data any more are removed)."""
+    member state or year has no data any more are removed). ``langs``: an
+    edition of every brief in each language ('en', 'es')."""
     out_dir, data_dir = Path(out_dir), Path(data_dir)
-    plan = plan_briefs(kind, names, all_, data_dir, notebook)
     as_of = as_of or date.today().isoformat()
+    plan = plan_briefs(kind, names, all_, data_dir, notebook, as_of, langs)
     with lock(out_dir):
         _sweep_temporaries(out_dir)
         manifest_path = out_dir / "manifest.json"
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         results = manifest.setdefault("briefs", {})
         if kind == "all":
-            _remove_stale(results, {brief_stem(k, key) for k, key in plan}, out_dir, log)
+            _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, log)
         todo, unplanned = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
         save = lambda: store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")  # noqa: E731
         _render_all(todo, results, out_dir, data_dir, formats, notebook, timeout, jobs, save, log)
         manifest["oaslib_version"] = __version__
         save()
         store.write_text(out_dir / "index.html", index_html(manifest))
-    made = sum(1 for e in todo if results[brief_stem(e["kind"], e["key"])]["status"] == "made")
+    made = sum(1 for e in todo if results[brief_stem(e["kind"], e["key"], e["lang"])]["status"] == "made")
     failed = len(todo) - made + unplanned
     log(f"{len(plan)} briefs: {made} made, {len(plan) - len(todo) - unplanned} up to date, "
         f"{failed} failed -> {out_dir}")
     return 1 if failed else 0
 
 
-def plan_briefs(kind: str, names: list[str], all_: bool, data_dir: Path, notebook=None) -> list[tuple[str, str]]:
-    """The (kind, key) of every brief asked for, each name resolved against
-    the data and each notebook found: a usage error comes before anything is
-    written or any kernel starts."""
+def plan_briefs(kind: str, names: list[str], all_: bool, data_dir: Path, notebook=None,
+                as_of: str | None = None, langs=("en",)) -> list[tuple[str, str, str]]:
+    """The (kind, key, lang) of every brief asked for, each name resolved
+    against the data and each notebook found: a usage error comes before
+    anything is written or any kernel starts."""
     kinds = [kind] if kind != "all" else ["country", "year"]
     plan = []
+    day = date.fromisoformat(as_of) if as_of else date.today()
     for k in kinds:
-        keys = available_keys(k, data_dir) if all_ or kind == "all" else [resolve_key(k, n, data_dir) for n in names]
-        plan += [(k, key) for key in dict.fromkeys(keys)]
+        keys = (available_keys(k, data_dir, day) if all_ or kind == "all"
+                else [resolve_key(k, n, data_dir, day) for n in names])
+        plan += [(k, key, lang) for key in dict.fromkeys(keys) for lang in langs]
     if not plan:
         raise UsageError("nothing to render: name a member state or year, or use --all")
-    for k in {k for k, _ in plan}:
+    for k in {k for k, *_ in plan}:
         nb = notebook_path(k, notebook)
         if not nb.is_file():
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
@@ -284,12 +288,14 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
     tables = content.load(data_dir)
     code = code_fingerprint()
     todo, failed = [], 0
-    for k, key in plan:
-        stem = brief_stem(k, key)
+    for k, key, lang in plan:
+        stem = brief_stem(k, key, lang)
         params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
-        entry = {"kind": k, "key": key, "parameters": params}
+        if lang != "en":
+            params["lang"] = lang
+        entry = {"kind": k, "key": key, "lang": lang, "parameters": params}
         try:
-            b = content.make_brief(k, key, data_dir, as_of, tables)
+            b = content.make_brief(k, key, data_dir, as_of, tables, lang=lang)
         except OaslibError as e:  # the data of this one brief is unusable
             results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
             failed += 1
@@ -328,10 +334,10 @@ def _render_all(todo: list[dict], results: dict, out_dir: Path, data_dir: Path, 
         return
     progress = _Log(len(todo), log)
     args = lambda e: (e["kind"], e["key"], str(out_dir), str(data_dir), tuple(formats),  # noqa: E731
-                      e["parameters"].get("as_of", ""), notebook, timeout)
+                      e["parameters"].get("as_of", ""), notebook, timeout, e["lang"])
 
     def record(entry, outcome):
-        stem = brief_stem(entry["kind"], entry["key"])
+        stem = brief_stem(entry["kind"], entry["key"], entry["lang"])
         res = {**entry, **outcome, "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
         if res["status"] == "made":
             _settle_formats(res, results.get(stem) or {}, out_dir)
@@ -394,8 +400,8 @@ def _settle_formats(res: dict, prev: dict, out_dir: Path) -> None:
 
 def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
     """Forget briefs whose member state or year has no data any more, and
-    delete the files the manifest recorded for them."""
-    for stem in sorted(set(results) - keep):
+    delete the files the manifest recorded for them (in every language)."""
+    for stem in sorted(s for s, b in results.items() if (b.get("kind"), b.get("key")) not in keep):
         for f in results.pop(stem).get("outputs", {}).values():
             with contextlib.suppress(OSError):
                 (out_dir / f).unlink()
@@ -425,9 +431,12 @@ def index_html(manifest: dict) -> str:
     for kind, title, label in (("country", "Member states", "Member state"), ("year", "Years", "Year")):
         rows = []
         entries = sorted(((b.get("key"), b) for b in manifest.get("briefs", {}).values() if b.get("kind") == kind),
-                         key=lambda kb: country_name(kb[0]) if kind == "country" else kb[0])
+                         key=lambda kb: (country_name(kb[0]) if kind == "country" else kb[0],
+                                         kb[1].get("lang", "en") != "en", kb[1].get("lang", "")))
         for key, b in entries:
             name = country_name(key) if kind == "country" else key
+            if b.get("lang", "en") != "en":  # the edition in another language, on the row after the English one
+                name += f" ({b['lang'].upper()})"
             files = b.get("outputs", {})
             order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
             links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)

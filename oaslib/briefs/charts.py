@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -22,14 +22,10 @@ def _plt():
 WIDTH_IN = 6.8
 
 
-def _label(text: str, width: int = 34, lines: int = 2) -> str:
-    """A long category label wrapped over at most `lines` lines, cut with an
-    ellipsis beyond, so the full name shows instead of a stub."""
-    wrapped = textwrap.wrap(str(text), width) or [""]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
-    return "\n".join(wrapped)
+def _label(text: str, width: int = 34) -> str:
+    """A long category label wrapped over as many lines as it needs: the
+    whole name shows, never cut."""
+    return "\n".join(textwrap.wrap(str(text), width) or [""])
 
 
 def _figure(n_rows: int, label_lines: int = 0):
@@ -50,7 +46,9 @@ def _svg(fig) -> str:
     return svg[svg.index("<svg"):]
 
 
-def _to_date(value, end=False):
+def to_date(value, end=False):
+    """A sheet's date at its precision as a date: a bare year or month is its
+    first day, or with ``end`` its last."""
     if value is None or pd.isna(value):
         return None
     v = str(value)
@@ -58,46 +56,55 @@ def _to_date(value, end=False):
         return date(int(v), 12, 31) if end else date(int(v), 1, 1)
     if len(v) == 7:
         y, m = int(v[:4]), int(v[5:7])
-        return date(y, m, 28) if end else date(y, m, 1)
+        return (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)) if end else date(y, m, 1)
     return date.fromisoformat(v)
 
 
-def timeline(acts: pd.DataFrame, as_of: date) -> str | None:
-    """Bars from start to end; open-ended programs fade out to the right; the
-    as-of date is a vertical line. Undated programs are listed apart by the
-    brief, not drawn."""
+def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
+    """Bars from start to end; open-ended programs fade out to the right; a
+    program whose start is not given is a diamond at its end; the as-of date
+    is a vertical line. Undated programs are listed apart by the brief, not
+    drawn. ``L`` (``oaslib.briefs.i18n.Lang``) gives the words and dates."""
     rows = []
     for _, r in acts[on_timeline(acts)].iterrows():
-        start, end = _to_date(r["start_date"]), _to_date(r["end_date"], end=True)
-        rows.append((_label(r["program"], 40), start, end, r["end_status"]))
+        start, end = to_date(r["start_date"]), to_date(r["end_date"], end=True)
+        rows.append((_label(r["program"], 46), start, end, r["end_status"]))
     if not rows:
         return None
     import matplotlib.dates as mdates
     lo = min(d for _, s, e, _ in rows for d in (s, e) if d)
     hi = max([d for _, s, e, _ in rows for d in (s, e) if d] + [as_of])
-    hi = date(hi.year + 1, 1, 1)
-    fig, ax = _figure(len(rows), sum(label.count("\n") for label, *_ in rows))
-    for y, (label, s, e, status) in enumerate(rows):
-        left = s or lo
+    lo, hi = date(lo.year, 1, 1), date(hi.year + 1, 1, 1)
+    # A row is as tall as its wrapped label, so long names never overlap.
+    heights = [max(1.0, 0.42 * (label.count("\n") + 1) + 0.2) for label, *_ in rows]
+    ys = [sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * sum(heights) + 0.6), layout="constrained")
+    for y, (label, s, e, status) in zip(ys, rows):
+        if s is None:  # only the end is known: a marker there, no bar
+            x = mdates.date2num(e)
+            ax.plot(x, y, marker="D", markersize=6, color="#1f4e79")
+            # the note goes on the side of the marker with room for it
+            left = (x - mdates.date2num(lo)) > 0.4 * (mdates.date2num(hi) - mdates.date2num(lo))
+            ax.annotate(L._("start not given"), (x, y), xytext=(-7 if left else 7, 0), textcoords="offset points",
+                        ha="right" if left else "left", va="center", fontsize=7, color="#5d6d7e")
+            continue
         right = e or hi
-        color = "#1f4e79" if e else "#7a9cc6"
-        ax.barh(y, mdates.date2num(right) - mdates.date2num(left), left=mdates.date2num(left),
-                height=0.55, color=color, edgecolor="none")
+        ax.barh(y, mdates.date2num(right) - mdates.date2num(s), left=mdates.date2num(s),
+                height=0.6, color="#1f4e79" if e else "#7a9cc6", edgecolor="none")
         if not e:
-            ax.annotate("ongoing" if status == "ongoing" else "no end date", (mdates.date2num(hi), y),
+            ax.annotate(L._("ongoing") if status == "ongoing" else L._("no end date"), (mdates.date2num(hi), y),
                         xytext=(-3, 0), textcoords="offset points", ha="right", va="center",
                         fontsize=7, color="white")
-        if not s:
-            ax.annotate("start not given", (mdates.date2num(lo), y), xytext=(3, 0),
-                        textcoords="offset points", ha="left", va="center", fontsize=7, color="white")
     ax.axvline(mdates.date2num(as_of), color="#c0392b", lw=1.2)
-    ax.annotate(f"as of {as_of.isoformat()}", (mdates.date2num(as_of), 1.0), xycoords=ax.get_xaxis_transform(),
-                xytext=(-2, 2), textcoords="offset points", ha="right", va="bottom", color="#c0392b", fontsize=7.5)
-    ax.set_yticks(range(len(rows)))
+    ax.annotate(L._("as of {date}", date=L.date(as_of)), (mdates.date2num(as_of), 1.0),
+                xycoords=ax.get_xaxis_transform(), xytext=(-2, 2), textcoords="offset points", ha="right",
+                va="bottom", color="#c0392b", fontsize=7.5)
+    ax.set_yticks(ys)
     ax.set_yticklabels([label for label, *_ in rows])
-    ax.invert_yaxis()
+    ax.set_ylim(sum(heights), 0)
     ax.xaxis_date()
-    ax.set_xlim(mdates.date2num(date(lo.year, 1, 1)), mdates.date2num(hi))
+    ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -109,7 +116,7 @@ def bars(counts: pd.Series, xlabel: str) -> str | None:
     if counts.empty:
         return None
     counts = counts.sort_values()
-    labels = [_label(i, 40) for i in counts.index]
+    labels = [_label(i, 46) for i in counts.index]
     fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels))
     ax.barh(range(len(labels)), counts.values, color="#1f4e79", height=0.6)
     ax.set_yticks(range(len(labels)), labels)

@@ -1,21 +1,30 @@
-"""What a brief shows: pure functions from the clean tables to the pieces of
-a country or year brief, as escaped HTML fragments. The notebooks call these
-and display the result; nothing from a document reaches the page unescaped.
+"""What a brief shows: the clean tables composed into the sections of a
+country or year brief, each an escaped HTML fragment with its own heading,
+in the brief's language (``oaslib.briefs.i18n``).
+
+One composition serves every way a brief is seen: the notebooks call the
+sections one cell each (``SECTIONS``, in order), ``oaslib.brief("Panama")``
+shows them all inline in a notebook, and ``render`` exports the executed
+notebook. A section with nothing to show returns an empty fragment and
+leaves no trace on the page. Nothing from a document reaches the page
+unescaped; texts of the sheets are reproduced as written.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 
 from .. import __version__
 from ..clean import store
-from . import charts
 from ..clean.countries import resolve
+from . import charts
+from .i18n import Lang, N_
 
 
 @dataclass
@@ -35,50 +44,62 @@ def load(data_dir) -> Tables:
                   store.read_table("quality", d), store.read_manifest(d))
 
 
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML: a section of a brief."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
 def _v(x) -> str:
     return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else escape(str(x))
 
 
-def _or(x, default="not given") -> str:
-    return default if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x)
+def _given(x) -> bool:
+    return not (x is None or (not isinstance(x, str) and pd.isna(x)))
 
 
-# Column widths by header, so that tables lay out the same on screen and in
-# print (fixed layout: short columns such as a year never squeeze to one
-# letter per line, and WeasyPrint skips its costly min-content pass).
-# Columns not listed share what is left.
-COLUMN_WIDTHS = {
-    "Program": "32%", "Pillar": "10%", "OAS Pillar": "70%", "Dates": "18%", "Status": "14%",
-    "Member state": "14%", "Agency": "5.4em", "Year": "3.6em", "Activity": "44%",
-    "Donor": "48%", "Kind": "30%", "Programs": "6em", "Problem": "18%", "Field": "15%",
-}
+def section(cls: str, heading: str, body: str, level: int = 2) -> Html:
+    """A heading and its body; nothing at all when the body is empty."""
+    if not body:
+        return Html("")
+    return Html(f'<section class="{cls}"><h{level}>{escape(heading)}</h{level}>{body}</section>')
 
 
-def table(df: pd.DataFrame, cls: str = "") -> str:
-    """A plain, escaped HTML table (headers repeat across printed pages)."""
-    cols = "".join(f'<col style="width:{COLUMN_WIDTHS[c]}">' if c in COLUMN_WIDTHS else "<col>"
-                   for c in map(str, df.columns))
+def table(df: pd.DataFrame, cls: str = "", widths: list | None = None) -> str:
+    """A plain, escaped HTML table (headers repeat across printed pages).
+
+    ``widths`` (one per column, None to share what is left) fix the layout,
+    so tables look the same on screen and in print and WeasyPrint skips its
+    costly min-content pass."""
+    widths = widths or [None] * len(df.columns)
+    cols = "".join(f'<col style="width:{w}">' if w else "<col>" for w in widths)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{_v(v)}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
-    return f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
-def figures(items: list[tuple[str, object]]) -> str:
-    cells = "".join(f'<div class="fig"><span class="n">{_v(v)}</span><span class="l">{escape(k)}</span></div>'
+def figures(items: list[tuple[str, str]]) -> str:
+    cells = "".join(f'<div class="fig"><span class="n">{escape(v)}</span><span class="l">{escape(k)}</span></div>'
                     for k, v in items)
     return f'<div class="figures">{cells}</div>'
 
 
-def dates_text(r) -> str:
-    start = r["start_date"] if pd.notna(r["start_date"]) else "start not given"
-    if r["end_status"] == "dated":
-        end = r["end_date"]
-    elif r["end_status"] == "ongoing":
-        end = "ongoing"
-    else:
-        end = "end not given"
-    return f"{start} – {end}"
+def prose(sentences: list[str]) -> str:
+    """Sentences as one paragraph, each opening with a capital ('the United
+    States funds…' -> 'The United States funds…')."""
+    text = " ".join(s[:1].upper() + s[1:] for s in sentences if s)
+    return f'<p class="summary">{escape(text)}</p>' if text else ""
+
+
+# ---------------------------------------------------------------- statuses
+
+# A program's status on the as-of date. Kept in English in the tables and
+# the CSV; translated where shown.
+ACTIVE = (N_("active"), N_("active (no end date given)"), N_("ongoing (no end date)"))
+ENDED, NOT_STARTED, UNDATED = N_("ended"), N_("not started"), N_("dates not given")
 
 
 def status_on(r, as_of: date) -> str:
@@ -86,22 +107,55 @@ def status_on(r, as_of: date) -> str:
     y = as_of.isoformat()
     start, end = r["start_date"], r["end_date"]
     if pd.isna(start) and pd.isna(end) and r["end_status"] != "ongoing":
-        return "dates not given"
+        return UNDATED
     if pd.notna(start) and str(start) > y:
-        return "not started"
+        return NOT_STARTED
     if r["end_status"] == "dated":
         e = str(end)  # compare at the precision the sheet gives (a bare year stays a year)
-        return "ended" if e < y[:len(e)] else "active"
+        return ENDED if e < y[:len(e)] else "active"
     return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
 
 
-class _Sections:
-    """Sections every brief shows the same way, and what a batch needs."""
+def years_covered(start_year, end_year, end_status: str, through_year: int) -> range:
+    """The one rule for the calendar years a program covers, used by the
+    year briefs and by the list of year briefs a build makes: from its start
+    year to its end year; with a start and no end, to ``through_year`` (the
+    as-of year: an open program counts as running, as its status says);
+    with only an end, that end year; with neither, no year."""
+    s = None if pd.isna(start_year) else int(start_year)
+    e = None if pd.isna(end_year) else int(end_year)
+    if s is not None:
+        last = e if e is not None else through_year
+        return range(s, max(s, last) + 1)
+    return range(e, e + 1) if e is not None else range(0)
+
+
+def covers_year(acts: pd.DataFrame, year: int, through_year: int) -> pd.Series:
+    return pd.Series([year in years_covered(s, e, st, through_year)
+                      for s, e, st in zip(acts.start_year, acts.end_year, acts.end_status)],
+                     index=acts.index, dtype=bool)
+
+
+def _as_date(as_of) -> date:
+    return date.fromisoformat(str(as_of)) if as_of else date.today()
+
+
+# ------------------------------------------------------------ shared pieces
+
+class _Brief:
+    """What every brief does the same way: language, fingerprint, the
+    quality notes, provenance, the inline view and its exports."""
     acts: pd.DataFrame
     donors: pd.DataFrame
     mispa: pd.DataFrame
     quality: pd.DataFrame
     manifest: dict
+    lang: str
+    SECTIONS: tuple[str, ...] = ()
+
+    @property
+    def L(self) -> Lang:
+        return Lang(self.lang)
 
     def fingerprint(self) -> str:
         """A hash of exactly the data this brief shows: its rows of every
@@ -115,17 +169,161 @@ class _Sections:
         h.update(json.dumps([[f, inputs.get(f)] for f in self.manifest.get("used", [])]).encode())
         return h.hexdigest()
 
-    def quality_section(self) -> str:
-        return quality_table(self.quality)
+    # -- the inline brief: the same sections the notebook shows, in order
+    def body(self) -> Html:
+        return Html("".join(getattr(self, s)() for s in self.SECTIONS))
 
-    def provenance(self) -> str:
-        return provenance(self.manifest)
+    def _repr_html_(self) -> str:
+        """The brief in a notebook: the same sections, with the briefs' look
+        scoped to it (the stylesheet of the export would restyle JupyterLab)."""
+        from .. import paths
+        css = (paths.TEMPLATES / "inline.css").read_text(encoding="utf-8")
+        return f'<div class="oaslib-brief" lang="{self.lang}"><style>{css}</style>{self.body()}</div>'
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def to_html(self, path) -> Path:
+        """The brief as a self-contained HTML page, as ``oaslib report`` writes it."""
+        from .render import page_html
+        path = Path(path)
+        store.write_text(path, page_html(self.body(), self.title(), self.lang))
+        return path
+
+    def to_pdf(self, path) -> Path:
+        from .render import html_to_pdf, page_html
+        path = Path(path)
+        store.write_bytes(path, html_to_pdf(page_html(self.body(), self.title(), self.lang), self.title(), self.lang))
+        return path
+
+    # -- sections every brief has
+    changes_html: str = ""
+    previous_date: date | None = None
+
+    def changes_section(self) -> Html:
+        """What changed since the previous edition of this brief; filled by
+        the editions step (``changes_html``), empty until then."""
+        L = self.L
+        heading = (L._("Since the last brief ({date})", date=L.date(self.previous_date))
+                   if self.previous_date else L._("Since the last brief"))
+        return section("changes", heading, self.changes_html)
+
+    def annex(self) -> Html:
+        """The annex's heading, on a new page, when the annex has anything."""
+        parts = [s for s in self.ANNEX if getattr(self, s)()]
+        if not parts:
+            return Html("")
+        heading = self.L._("Annex")
+        return Html(f'<h2 class="annex">{escape(heading)}</h2>')
+
+    ANNEX: tuple[str, ...] = ("quality_section",)
+
+    def quality_section(self) -> Html:
+        items = quality_notes(self.quality, self.L)
+        body = "<ul class='quality'>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>" if items else ""
+        return section("quality", self.L._("Notes on the data"), body, level=3)
+
+    def provenance(self) -> Html:
+        return provenance(self.manifest, self.L)
+
+    def _mispa_table(self) -> str:
+        return mispa_table(self.mispa, self.L)
+
+
+def mispa_table(m: pd.DataFrame, L: Lang) -> str:
+    if m.empty:
+        return ""
+    t = m.sort_values(["agency", "year", "line"])
+    names = t.countries.fillna("").map(lambda cs: "; ".join(L.country(c) for c in cs.split(";") if c))
+    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("string").fillna(""),
+                      L._("Activity"): [r.title if pd.notna(r.title) else (r.text[:110] + "…")
+                                        for r in t.itertuples()],
+                      L._("Member states"): names})
+    return table(t, "mispa", ["7.4em", "3.6em", "41%", None])
+
+
+def agency_counts(m: pd.DataFrame, L: Lang) -> str:
+    """'CICAD 13, DPS 3, CICTE 1': activities per agency, most first."""
+    c = m.groupby("agency").size().reset_index(name="n").sort_values(["n", "agency"], ascending=[False, True])
+    return ", ".join(f"{a} {L.num(n)}" for a, n in zip(c.agency, c.n))
+
+
+# Quality rows in a reader's words: (problem, field) -> a sentence about n sheets.
+FIELD_WORDS = {
+    "name": N_("program name"), "pillar": N_("OAS pillar"), "start_date": N_("start date"),
+    "end_date": N_("end date"), "beneficiaries": N_("beneficiaries"), "url": N_("link"),
+    "donors": N_("donors"), "summary": N_("summary"), "objectives": N_("objectives"),
+    "results": N_("results"), "country": N_("member state"), "file": N_("file"), "sheet": N_("sheet"),
+}
+
+
+def quality_notes(q: pd.DataFrame, L: Lang) -> list[str]:
+    """'3 sheets give no start date.' — one sentence per kind of problem."""
+    if q.empty:
+        return []
+    out = []
+    g = q.groupby(["problem", "field"], dropna=False).activity_id.nunique().reset_index()
+    for problem, fld, n in g.itertuples(index=False):
+        what = L._(FIELD_WORDS.get(fld, fld)) if _given(fld) else ""
+        n = max(int(n), 1)
+        if problem == "field missing":
+            out.append(L.n("{n} sheet gives no {field}.", "{n} sheets give no {field}.", n, field=what))
+        elif problem == "placeholder left in the form":
+            out.append(L.n("{n} sheet leaves the form's placeholder as its {field}.",
+                           "{n} sheets leave the form's placeholder as their {field}.", n, field=what))
+        elif problem == "heading missing from the form":
+            out.append(L.n("{n} sheet lacks the form's heading for the {field}.",
+                           "{n} sheets lack the form's heading for the {field}.", n, field=what))
+        elif problem == "duplicate sheet":
+            out.append(L.n("{n} sheet repeats another one and is counted once.",
+                           "{n} sheets repeat another one and are counted once.", n))
+        elif problem == "unknown donor":
+            out.append(L.n("{n} sheet names a donor that is not on the kit's list of donors.",
+                           "{n} sheets name a donor that is not on the kit's list of donors.", n))
+        elif problem in ("unparseable date", "impossible date"):
+            out.append(L.n("{n} sheet gives a {field} that cannot be read as a date.",
+                           "{n} sheets give a {field} that cannot be read as a date.", n, field=what))
+        else:  # a problem the cleaning step words itself
+            out.append(L.n("{n} sheet: {problem} ({field}).", "{n} sheets: {problem} ({field}).", n,
+                           problem=problem, field=what))
+    return out
+
+
+def sources_text(manifest: dict, L: Lang) -> str:
+    """'the program sheets (2 files) and the MISPA-IV mandates report' — the
+    documents a brief used, by kind; the file names are in the footer."""
+    kinds = {i["file"]: i.get("kind") for i in manifest.get("inputs", [])}
+    used = [kinds.get(f) for f in manifest.get("used", [])]
+    parts = []
+    if n := used.count("sheets"):
+        parts.append(L.n("the program sheets ({n} file)", "the program sheets ({n} files)", n))
+    if used.count("mispa"):
+        parts.append(L._("the MISPA-IV mandates report"))
+    return L.join(parts) or L._("no document")
+
+
+def provenance(manifest: dict, L: Lang) -> Html:
+    rows = [i for i in manifest.get("inputs", []) if i["file"] in manifest.get("used", [])]
+    files = "".join(f"<li>{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code></li>" for i in rows)
+    made = L._("Made with oaslib {version} on {date} from the clean tables built {built}.",
+               version=__version__, date=L.date(date.today()), built=L.timestamp(manifest.get("built_at", "")))
+    return Html(f'<footer class="provenance"><p>{escape(made)}</p><ul>{files}</ul></footer>')
+
+
+def header(kicker: str, title: str, meta: str, L: Lang) -> Html:
+    original = ""
+    if L.code != "en":  # the documents are (mostly) English: say why their names and texts are
+        original = '<p class="meta">' + escape(L._(
+            "Program names and the texts of the sheets and of the MISPA report are reproduced in their original "
+            "language.")) + "</p>"
+    return Html(f'<header class="brief"><p class="kicker">{escape(kicker)}</p><h1>{escape(title)}</h1>'
+                f'<p class="meta">{escape(meta)}</p>{original}</header>')
 
 
 # ----------------------------------------------------------------- country
 
 @dataclass
-class CountryBrief(_Sections):
+class CountryBrief(_Brief):
     iso3: str
     country: str
     as_of: date
@@ -134,111 +332,208 @@ class CountryBrief(_Sections):
     mispa: pd.DataFrame
     quality: pd.DataFrame
     manifest: dict
+    lang: str = "en"
+    changes_html: str = ""
+    previous_date: date | None = None
+
+    #: The sections in the order the notebook and the inline brief show them.
+    SECTIONS = ("header", "summary", "headline", "changes_section", "timeline", "donors_section",
+                "programs_table", "mispa_section",
+                "annex", "profiles", "quality_section", "provenance")
+    ANNEX = ("profiles", "quality_section")
 
     @classmethod
-    def make(cls, country: str, as_of, data_dir, tables: Tables | None = None) -> "CountryBrief":
+    def make(cls, country: str, as_of, data_dir, tables: Tables | None = None, lang: str = "en") -> "CountryBrief":
         """The brief of one member state; ``tables`` (from ``load``) saves
         reading them again when many briefs are built."""
         st = resolve(country)
         t = tables or load(data_dir)
-        as_of = date.fromisoformat(str(as_of)) if as_of else date.today()
+        as_of = _as_date(as_of)
         acts = t.activities[(t.activities.iso3 == st.iso3) & t.activities.duplicate_of.isna()].copy()
         acts["status"] = [status_on(r, as_of) for _, r in acts.iterrows()]
         donors = t.donors[t.donors.activity_id.isin(acts.activity_id)]
         names = t.mispa.countries.fillna("").str.split(";")
         mispa = t.mispa.loc[names.map(lambda cs: st.country in cs).astype(bool)]
         files = set(t.activities[t.activities.iso3 == st.iso3].source_file)
-        quality = label_quality(t.quality[t.quality.activity_id.isin(
-            t.activities[t.activities.iso3 == st.iso3].activity_id)], t.activities)
+        quality = t.quality[t.quality.activity_id.isin(t.activities[t.activities.iso3 == st.iso3].activity_id)]
         return cls(st.iso3, st.country, as_of, acts, donors, mispa, quality,
-                   {**t.manifest, "used": sorted(files | set(mispa.source_file))})
+                   {**t.manifest, "used": sorted(files | set(mispa.source_file))}, Lang(lang).code)
 
-    def header(self) -> str:
-        return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
-                f' · country brief</p><h1>{escape(self.country)}</h1>'
-                f'<p class="meta">As of {self.as_of.isoformat()} · from {sources_text(self.manifest)}</p></header>')
+    def title(self) -> str:
+        return self.L._("Country brief: {country}", country=self.L.country(self.iso3))
 
-    def headline(self) -> str:
+    # -- the figures every sentence and card is written from
+    def _active(self) -> pd.Series:
+        return self.acts.status.isin(ACTIVE)
+
+    def _programs(self, mask) -> int:
+        return int(self.acts.loc[mask, "program_id"].nunique())
+
+    def ending_soon(self) -> pd.Series:
+        """Programs with a dated end after the as-of date and within 12 months of it."""
+        horizon = self.as_of + timedelta(days=365)
+        ends = [charts.to_date(e, end=True) if s == "dated" else None
+                for e, s in zip(self.acts.end_date, self.acts.end_status)]
+        return pd.Series([e is not None and self.as_of < e <= horizon for e in ends], index=self.acts.index,
+                         dtype=bool)
+
+    def donor_counts(self) -> pd.DataFrame:
+        """donor, donor_kind, programs: how many of the member state's programs each funds."""
+        return (self.donors.merge(self.acts[["activity_id", "program_id"]], on="activity_id")
+                .groupby(["donor", "donor_kind"]).program_id.nunique().reset_index(name="programs")
+                .sort_values(["programs", "donor"], ascending=[False, True]))
+
+    def facts(self) -> dict:
+        s = self.acts.status
+        return {"programs": int(self.acts.program_id.nunique()), "active": self._programs(self._active()),
+                "open_ended": self._programs(self._active() & self.acts.end_date.isna()),
+                "ended": self._programs(s == ENDED), "not_started": self._programs(s == NOT_STARTED),
+                "undated": self._programs(s == UNDATED), "ending_soon": self._programs(self.ending_soon()),
+                "donors": int(self.donors.donor.nunique()), "mispa": len(self.mispa)}
+
+    # -- sections
+    def header(self) -> Html:
+        L = self.L
+        return header(L._("OAS Secretariat for Multidimensional Security · country brief"), L.country(self.iso3),
+                      L._("Statuses as of {date} · from {sources}", date=L.date(self.as_of),
+                          sources=sources_text(self.manifest, L)), L)
+
+    def summary(self) -> Html:
+        L, f, name = self.L, self.facts(), self.L.in_text(self.iso3)
+        out = []
+        if f["programs"]:
+            runs = L.n("The OAS runs {n} program in {country}", "The OAS runs {n} programs in {country}",
+                       f["programs"], country=name)
+            active = (L.n("{n} is active on {date}", "{n} are active on {date}", f["active"], date=L.date(self.as_of))
+                      if f["active"] else L._("none is active on {date}", date=L.date(self.as_of)))
+            out.append(L._("{runs}; {active}.", runs=runs, active=active))
+            out.append(self._top_donor_sentence())
+            out.append(L.n("{n} program ends in the next 12 months.", "{n} programs end in the next 12 months.",
+                           f["ending_soon"]) if f["ending_soon"] else L._("No program ends in the next 12 months."))
+        else:
+            out.append(L._("The program sheets hold no program for {country}.", country=name))
+        if f["mispa"]:
+            out.append(L.n("{country} took part in {n} activity of the MISPA-IV report ({agencies}).",
+                           "{country} took part in {n} activities of the MISPA-IV report ({agencies}).",
+                           f["mispa"], country=name, agencies=agency_counts(self.mispa, L)))
+        return section("summary", L._("Summary"), prose(out))
+
+    def _top_donor_sentence(self) -> str:
+        L, d = self.L, self.donor_counts()
+        if d.empty:
+            return L._("No sheet names a donor.")
+        k = int(d.programs.iloc[0])
+        top = [L.in_text(x) for x in d.donor[d.programs == k]]
+        if len(top) == 1:
+            return L.n("{donor} funds the most ({n} program).", "{donor} funds the most ({n} programs).", k,
+                       donor=top[0])
+        if k == 1 and len(top) > 2:
+            return L.n("{n} donor funds one program each.", "{n} donors fund one program each.", len(top))
+        return L.n("{donors} fund the most ({n} program each).", "{donors} fund the most ({n} programs each).", k,
+                   donors=L.join(top))
+
+    def headline(self) -> Html:
         if self.acts.empty:
-            return (f'<p class="note">The program sheets hold no program for {escape(self.country)}. '
-                    f'{len(self.mispa)} activities of the MISPA report involved it; they are listed below.</p>')
-        s = self.acts["status"]
-        active = s.str.startswith("active") | (s == "ongoing (no end date)")
-        open_ended = int((active & self.acts.end_date.isna()).sum())
-        cards = [
-            ("programs", self.acts.program_id.nunique()),
-            ("active on the as-of date" + (f", {open_ended} with no end date" if open_ended else ""),
-             int(active.sum())),
-            ("ended", int((s == "ended").sum())),
-            ("not started yet", int((s == "not started").sum())),
-            ("dates not given", int((s == "dates not given").sum())),
-            ("donors", self.donors.donor.nunique()),
-        ]
-        return ("<p>Programs counted once however many sheets describe them; the status is taken on the "
-                "as-of date.</p>" + figures([(label, n) for label, n in cards if n or label != "not started yet"]))
+            return Html("")
+        L, f = self.L, self.facts()
+        cards = [(L._("programs"), f["programs"]),
+                 (L.n("active on the as-of date, {n} with no end date",
+                      "active on the as-of date, {n} with no end date", f["open_ended"])
+                  if f["open_ended"] else L._("active on the as-of date"), f["active"]),
+                 (L._("end in the next 12 months"), f["ending_soon"]),
+                 (L.p("card", "ended"), f["ended"]), (L._("not started yet"), f["not_started"]),
+                 (L._("dates not given"), f["undated"]), (L._("donors"), f["donors"])]
+        keep = [(label, L.num(n)) for i, (label, n) in enumerate(cards) if n or i < 2]
+        note = L._("Programs are counted once however many sheets describe them; the status is taken on the "
+                   "as-of date.")
+        pillars = self.acts.pillar.map(lambda x: L._(x) if _given(x) else L._("not given"))
+        by_pillar = (self.acts.assign(pillar=pillars).groupby("pillar").program_id.nunique()
+                     .sort_values(ascending=False))
+        pillar_counts = "; ".join(f"{p} {L.num(n)}" for p, n in by_pillar.items())
+        note += " " + L._("Programs by OAS pillar: {pillars}.", pillars=pillar_counts)
+        return section("headline", L._("At a glance"), figures(keep) + f'<p class="note">{escape(note)}</p>')
 
-    def timeline(self) -> str:
+    def timeline(self) -> Html:
         if self.acts.empty:
-            return ""
-        svg = charts.timeline(self.acts, self.as_of)
+            return Html("")
+        L = self.L
+        svg = charts.timeline(self.acts, self.as_of, L)
         out = f'<figure class="chart">{svg}</figure>' if svg else ""
         off = self.acts[~charts.on_timeline(self.acts)]
         if len(off):
-            why = off.end_status.map({"ongoing": "no start date; ongoing"}).fillna("no dates given")
-            out += ("<p>Not on the timeline, for want of dates: "
-                    + "; ".join(f"{escape(p)} ({w})" for p, w in zip(off.program, why)) + ".</p>")
-        return out
+            why = [L._("no start date; ongoing") if s == "ongoing" else L._("no dates given") for s in off.end_status]
+            listed = "; ".join(f"{p} ({w})" for p, w in zip(off.program, why))
+            out += "<p>" + escape(L._("Not on the timeline, for want of dates: {programs}.", programs=listed)) + "</p>"
+        intro = L._("Bars run from the start to the end date a sheet gives; lighter bars have no end date, and a "
+                    "diamond marks the end of a program whose start is not given. The red line is the as-of date.")
+        return section("timeline", L._("Timeline"), f'<p class="note">{escape(intro)}</p>' + out if out else "")
 
-    def donors_section(self) -> str:
+    def donors_section(self) -> Html:
         if self.acts.empty:
-            return ""
-        if self.donors.empty:
-            return '<p class="note">No sheet names a donor.</p>'
-        d = (self.donors.merge(self.acts[["activity_id", "program_id"]], on="activity_id")
-             .groupby(["donor", "donor_kind"]).program_id.nunique().reset_index()
-             .sort_values(["program_id", "donor"], ascending=[False, True]))
-        d.columns = ["Donor", "Kind", "Programs"]
-        svg = charts.bars(d.set_index("Donor")["Programs"], "programs funded")
-        return (f'<figure class="chart">{svg}</figure>' if svg else "") + table(d)
+            return Html("")
+        L, d = self.L, self.donor_counts()
+        if d.empty:
+            return section("donors", L._("Who funds the programs"),
+                           '<p class="note">' + escape(L._("No sheet names a donor.")) + "</p>")
+        # The chart gives each donor's count; the table groups donors by
+        # kind, so neither repeats the other.
+        names = d.donor.map(L.country)
+        svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"))
+        kinds = (d.assign(name=names).groupby("donor_kind", sort=False).name.agg(lambda s: ", ".join(s))
+                 .reset_index())
+        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(L._), L._("Donors"): kinds.name})
+        return section("donors", L._("Who funds the programs"),
+                       (f'<figure class="chart">{svg}</figure>' if svg else "") + table(t, "donors", ["30%", None]))
 
-    def pillars_section(self) -> str:
+    def programs_table(self) -> Html:
         if self.acts.empty:
-            return ""
-        p = self.acts.assign(pillar=self.acts.pillar.fillna("(not given)")).groupby("pillar").program_id.nunique()
-        return table(p.reset_index().rename(columns={"pillar": "OAS Pillar", "program_id": "Programs"}))
-
-    def programs_table(self) -> str:
-        if self.acts.empty:
-            return ""
-        recent = self.acts[self.acts.status.str.startswith("active") | (self.acts.status == "ongoing (no end date)")
-                           | ((self.acts.status == "ended")
-                              & (self.acts.end_year.fillna(0) >= self.as_of.year - 2))]
+            return Html("")
+        L, a = self.L, self.acts
+        recent = a[self._active() | ((a.status == ENDED) & (a.end_year.fillna(0) >= self.as_of.year - 2))]
         if recent.empty:
-            return '<p class="note">No program is active or ended in the last two years.</p>'
-        t = pd.DataFrame({"Program": recent.program, "Pillar": recent.pillar,
-                          "Dates": [dates_text(r) for _, r in recent.iterrows()],
-                          "Status": recent.status, "Donors": recent.donors.fillna("").str.replace(";", "; ")})
-        return table(t, "programs")
+            return Html("")
+        t = pd.DataFrame({L._("Program"): recent.program,
+                          L._("Pillar"): recent.pillar.map(lambda x: L._(x) if _given(x) else ""),
+                          L._("Dates"): [dates_text(r, L) for _, r in recent.iterrows()],
+                          L._("Status"): recent.status.map(L._),
+                          L._("Donors"): recent.donors.fillna("").map(lambda s: donors_text(s, L))})
+        return section("programs", L._("Active and recently ended programs"),
+                       table(t, "programs", ["30%", "12%", "18%", "16%", None]))
 
-    def profiles(self) -> str:
-        out = []
+    def mispa_section(self) -> Html:
+        L = self.L
+        intro = L._("From the report of the Secretariat for Multidimensional Security to MISPA-IV: activities of "
+                    "DPS, CICAD and CICTE naming the member state.")
+        body = self._mispa_table()
+        return section("mispa", L._("MISPA activities that involved the member state"),
+                       f'<p class="note">{escape(intro)}</p>' + body if body else "")
+
+    def profiles(self) -> Html:
+        L, out = self.L, []
         for _, r in self.acts.iterrows():
-            facts = [("Pillar", _or(r.pillar)), ("Dates", dates_text(r)), ("Status", r.status),
-                     ("Beneficiaries", _or(r.beneficiaries)),
-                     ("Donors", _or(r.donors).replace(";", "; "))]
+            facts = [(L._("Pillar"), L._(r.pillar) if _given(r.pillar) else L._("not given")),
+                     (L._("Dates"), dates_text(r, L)), (L._("Status"), L._(r.status)),
+                     (L._("Beneficiaries"), r.beneficiaries if _given(r.beneficiaries) else L._("not given")),
+                     (L._("Donors"), donors_text(r.donors, L) if _given(r.donors) else L._("not given"))]
             dl = "".join(f"<dt>{escape(k)}</dt><dd>{_v(v)}</dd>" for k, v in facts)
-            link = (f'<dt>Link</dt><dd><a href="{escape(r.url, quote=True)}">{escape(r.url)}</a></dd>'
-                    if pd.notna(r.url) else "<dt>Link</dt><dd>not given</dd>")
+            link = (f'<a href="{escape(r.url, quote=True)}">{escape(r.url)}</a>' if _given(r.url)
+                    else escape(L._("not given")))
+            link_label = L._("Link")
+            dl += f"<dt>{escape(link_label)}</dt><dd>{link}</dd>"
             texts = "".join(
-                f"<h4>{label}</h4>" + "".join(f"<p>{escape(p)}</p>" for p in str(r[f]).split("\n\n"))
-                for f, label in (("summary", "Summary"), ("objectives", "Objectives"), ("results", "Results"))
-                if pd.notna(r[f]))
-            name_note = "" if pd.notna(r["name"]) else '<p class="note">The sheet gives no name; the program is named from its text or its other sheets.</p>'
-            out.append(f'<section class="profile"><h3>{escape(r.program)}</h3>{name_note}<dl>{dl}{link}</dl>{texts}</section>')
-        return "".join(out)
-
-    def mispa_section(self) -> str:
-        return mispa_table(self.mispa)
+                f"<h5>{escape(label)}</h5>" + "".join(f"<p>{escape(p)}</p>" for p in str(r[f]).split("\n\n"))
+                for f, label in (("summary", L._("Summary")), ("objectives", L._("Objectives")),
+                                 ("results", L._("Results"))) if _given(r[f]))
+            name_note = ("" if _given(r["name"]) else '<p class="note">' + escape(L._(
+                "The sheet gives no name; the program is named from its text or its other sheets.")) + "</p>")
+            out.append(f'<section class="profile"><h4>{escape(r.program)}</h4>{name_note}<dl>{dl}</dl>{texts}'
+                       "</section>")
+        if not out:
+            return Html("")
+        original = ("" if L.code == "en" else '<p class="note">' + escape(L._(
+            "The names and texts of the programs are reproduced from the sheets in their original language."))
+            + "</p>")
+        return section("profiles", L._("Program profiles"), original + "".join(out), level=3)
 
     def data(self) -> pd.DataFrame:
         """The brief's data, written as CSV beside it."""
@@ -247,137 +542,155 @@ class CountryBrief(_Sections):
         return self.acts[cols]
 
 
-def mispa_table(m: pd.DataFrame) -> str:
-    if m.empty:
-        return '<p class="note">No MISPA activity names it.</p>'
-    t = m.sort_values(["agency", "year", "line"])
-    t = pd.DataFrame({"Agency": t.agency, "Year": t.year.astype("string").fillna(""),
-                      "Activity": [r.title if pd.notna(r.title) else (r.text[:110] + "…")
-                                   for r in t.itertuples()],
-                      "Member states": t.countries.fillna("").str.replace(";", "; ")})
-    return table(t, "mispa")
+def dates_text(r, L: Lang) -> str:
+    start = L.partial_date(r["start_date"]) if _given(r["start_date"]) else L._("start not given")
+    if r["end_status"] == "dated":
+        end = L.partial_date(r["end_date"])
+    elif r["end_status"] == "ongoing":
+        end = L._("ongoing")
+    else:
+        end = L._("end not given")
+    return f"{start} – {end}"
 
 
-def label_quality(q: pd.DataFrame, activities: pd.DataFrame) -> pd.DataFrame:
-    """The quality rows with the program each is about (a repeated sheet is
-    named after the program it repeats)."""
-    names = activities.set_index("activity_id").program
-    return q.assign(program=q.activity_id.map(names).fillna("(whole file)"))
-
-
-def quality_table(q: pd.DataFrame) -> str:
-    if q.empty:
-        return '<p class="note">Nothing was left blank or unreadable.</p>'
-    g = (q.groupby(["problem", "field"]).program.agg(lambda s: "; ".join(sorted(set(s)))).reset_index())
-    g.columns = ["Problem", "Field", "Programs affected"]
-    return table(g, "quality")
-
-
-def sources_text(manifest: dict) -> str:
-    """'the program sheets (2 files) and the MISPA-IV mandates report' — the
-    documents a brief used, by kind; the file names are in the footer."""
-    kinds = {i["file"]: i.get("kind") for i in manifest.get("inputs", [])}
-    used = [kinds.get(f) for f in manifest.get("used", [])]
-    parts = []
-    if n := used.count("sheets"):
-        parts.append(f"the program sheets ({n} file{'s' if n > 1 else ''})")
-    if used.count("mispa"):
-        parts.append("the MISPA-IV mandates report")
-    return escape(" and ".join(parts) or "no document")
-
-
-def provenance(manifest: dict) -> str:
-    rows = [i for i in manifest.get("inputs", []) if i["file"] in manifest.get("used", [])]
-    files = "".join(f"<li>{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code></li>" for i in rows)
-    return (f'<footer class="provenance"><p>Made with oaslib {escape(__version__)} on '
-            f'{date.today().isoformat()} from the clean tables built {escape(str(manifest.get("built_at", "")))}'
-            f' (<code>oaslib report</code>, notebooks run through papermill).</p><ul>{files}</ul></footer>')
+def donors_text(donors: str, L: Lang) -> str:
+    return "; ".join(L.country(d) for d in str(donors).split(";") if d)
 
 
 # -------------------------------------------------------------------- year
 
 @dataclass
-class YearBrief(_Sections):
+class YearBrief(_Brief):
     year: int
     acts: pd.DataFrame
     donors: pd.DataFrame
     mispa: pd.DataFrame
     quality: pd.DataFrame
     manifest: dict
+    lang: str = "en"
+    as_of: date | None = None
+    changes_html: str = ""
+    previous_date: date | None = None
+
+    SECTIONS = ("header", "summary", "headline", "changes_section", "by_country", "started_ended",
+                "mispa_section", "annex", "quality_section", "provenance")
+    ANNEX = ("quality_section",)
 
     @classmethod
-    def make(cls, year: int, data_dir, tables: Tables | None = None) -> "YearBrief":
+    def make(cls, year: int, data_dir, tables: Tables | None = None, lang: str = "en",
+             as_of=None) -> "YearBrief":
         t = tables or load(data_dir)
-        year = int(year)
+        year, as_of = int(year), _as_date(as_of)
         a = t.activities[t.activities.duplicate_of.isna()]
-        sy, ey = a.start_year.astype("Float64"), a.end_year.astype("Float64")
-        active = ((sy.fillna(-1e9) <= year) & ((ey.fillna(1e9) >= year) | (a.end_status == "ongoing"))
-                  & (sy.notna() | ey.notna()))
-        acts = a[active.fillna(False)].copy()
+        acts = a[covers_year(a, year, as_of.year)].copy()
         mispa = t.mispa[t.mispa.year == year]
-        q = label_quality(t.quality[t.quality.activity_id.isin(acts.activity_id)], t.activities)
+        q = t.quality[t.quality.activity_id.isin(acts.activity_id)]
         return cls(year, acts, t.donors[t.donors.activity_id.isin(acts.activity_id)], mispa, q,
-                   {**t.manifest, "used": sorted(set(acts.source_file) | set(mispa.source_file))})
+                   {**t.manifest, "used": sorted(set(acts.source_file) | set(mispa.source_file))},
+                   Lang(lang).code, as_of)
 
-    def header(self) -> str:
-        return (f'<header class="brief"><p class="kicker">OAS Secretariat for Multidimensional Security'
-                f' · year brief</p><h1>{self.year}</h1><p class="meta">Programs and activities dated in '
-                f'{self.year}, from {sources_text(self.manifest)}</p></header>')
+    def title(self) -> str:
+        return self.L._("Year brief: {year}", year=self.year)
 
-    def headline(self) -> str:
-        if self.acts.empty and self.mispa.empty:
-            return f'<p class="note">No program sheet or MISPA activity is dated in {self.year}.</p>'
-        return figures([
-            ("programs active", self.acts.program_id.nunique()),
-            ("member states", self.acts.country.nunique()),
-            ("started", int((self.acts.start_year == self.year).sum())),
-            ("ended", int((self.acts.end_year == self.year).sum())),
-            ("donors", self.donors.donor.nunique()),
-            ("MISPA activities", len(self.mispa)),
-        ])
+    def _programs(self, mask) -> int:
+        return int(self.acts.loc[mask, "program_id"].nunique())
 
-    def programs_table(self) -> str:
+    def by_state(self) -> pd.Series:
+        return self.acts.groupby("country").program_id.nunique()
+
+    def facts(self) -> dict:
+        a = self.acts
+        return {"programs": int(a.program_id.nunique()), "states": int(a.country.nunique()),
+                "started": self._programs(a.start_year == self.year),
+                "ended": self._programs(a.end_year == self.year),
+                "donors": int(self.donors.donor.nunique()), "mispa": len(self.mispa)}
+
+    def header(self) -> Html:
+        L = self.L
+        return header(L._("OAS Secretariat for Multidimensional Security · year brief"), str(self.year),
+                      L._("Programs and activities dated in {year}, from {sources}", year=self.year,
+                          sources=sources_text(self.manifest, L)), L)
+
+    def summary(self) -> Html:
+        L, f, out = self.L, self.facts(), []
+        if f["programs"]:
+            out.append(L.n("In {year}, {n} program was active in {states}.",
+                           "In {year}, {n} programs were active in {states}.", f["programs"], year=self.year,
+                           states=L.n("{n} member state", "{n} member states", f["states"])))
+            started = (L.n("{n} of them started that year", "{n} of them started that year", f["started"])
+                       if f["started"] else L._("none of them started that year"))
+            ended = (L.n("{n} ended that year", "{n} ended that year", f["ended"]) if f["ended"]
+                     else L._("none ended that year"))
+            out.append(L._("{started}; {ended}.", started=started, ended=ended))
+            c = self.by_state()
+            top = [L.in_text(x) for x in sorted(c[c == c.max()].index)]
+            if len(top) == 1:
+                out.append(L.n("{country} had the most ({n} program).", "{country} had the most ({n} programs).",
+                               int(c.max()), country=top[0]))
+            else:
+                out.append(L.n("{countries} had the most ({n} program each).",
+                               "{countries} had the most ({n} programs each).", int(c.max()),
+                               countries=L.join(top)))
+        else:
+            out.append(L._("No program sheet covers {year}.", year=self.year))
+        if f["mispa"]:
+            out.append(L.n("The MISPA-IV report dates {n} activity in {year} ({agencies}).",
+                           "The MISPA-IV report dates {n} activities in {year} ({agencies}).", f["mispa"],
+                           year=self.year, agencies=agency_counts(self.mispa, L)))
+        return section("summary", L._("Summary"), prose(out))
+
+    def headline(self) -> Html:
+        L, f = self.L, self.facts()
+        cards = [(L._("programs active"), f["programs"]), (L._("member states"), f["states"]),
+                 (L.p("card", "started"), f["started"]), (L.p("card", "ended"), f["ended"]),
+                 (L._("donors"), f["donors"]),
+                 (L._("MISPA activities"), f["mispa"])]
+        if not any(n for _, n in cards):
+            return Html("")
+        keep = [(k, L.num(n)) for i, (k, n) in enumerate(cards) if n or i < 2]
+        return section("headline", L._("At a glance"), figures(keep))
+
+    def by_country(self) -> Html:
         if self.acts.empty:
-            return '<p class="note">No program sheet covers this year.</p>'
-        a = self.acts.sort_values(["country", "program"])
-        t = pd.DataFrame({"Member state": a.country, "Program": a.program, "Pillar": a.pillar,
-                          "Dates": [dates_text(r) for _, r in a.iterrows()],
-                          "Donors": a.donors.fillna("").str.replace(";", "; ")})
+            return Html("")
+        L, c = self.L, self.by_state()
+        svg = charts.bars(pd.Series(c.values, index=c.index.map(L.country)), L._("programs active"))
+        a = self.acts.assign(country_name=self.acts.country.map(L.country)).sort_values(["country_name", "program"])
+        t = pd.DataFrame({L._("Member state"): a.country_name, L._("Program"): a.program,
+                          L._("Pillar"): a.pillar.map(lambda x: L._(x) if _given(x) else ""),
+                          L._("Dates"): [dates_text(r, L) for _, r in a.iterrows()],
+                          L._("Donors"): a.donors.fillna("").map(lambda s: donors_text(s, L))})
         note = ""
         if len(a) > a.program_id.nunique():
-            note = ('<p class="note">A program run in several member states has a row for each; '
-                    'the figures above count it once.</p>')
-        return table(t, "programs") + note
+            note = '<p class="note">' + escape(L._("A program run in several member states has a row for each; "
+                                                   "the figures above count it once.")) + "</p>"
+        return section("by-country", L._("Programs active in the year, by member state"),
+                       (f'<figure class="chart">{svg}</figure>' if svg else "")
+                       + table(t, "programs", ["15%", "30%", "12%", "18%", None]) + note)
 
-    def started_ended(self) -> str:
-        out = []
-        for label, col in (("Started", "start_year"), ("Ended", "end_year")):
+    def started_ended(self) -> Html:
+        L, out = self.L, []
+        for label, col in ((L._("Started in {year}", year=self.year), "start_year"),
+                           (L._("Ended in {year}", year=self.year), "end_year")):
             g = self.acts[self.acts[col] == self.year]
-            items = "".join(f"<li>{escape(r.program)} ({escape(r.country)})</li>" for r in g.itertuples())
-            out.append(f"<h3>{label} in {self.year}</h3>" + (f"<ul>{items}</ul>" if items else '<p class="note">None.</p>'))
-        return "".join(out)
+            items = "".join(f"<li>{escape(r.program)} ({escape(L.country(r.country))})</li>" for r in g.itertuples())
+            if items:
+                out.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
+        return section("started-ended", L._("Programs that started and ended"), "".join(out))
 
-    def by_country_chart(self) -> str:
-        if self.acts.empty:
-            return ""
-        svg = charts.bars(self.acts.groupby("country").program_id.nunique(), "programs active")
-        return f'<figure class="chart">{svg}</figure>' if svg else ""
-
-    def mispa_section(self) -> str:
-        if self.mispa.empty:
-            return f'<p class="note">The MISPA report dates no activity in {self.year}.</p>'
-        return mispa_table(self.mispa)
+    def mispa_section(self) -> Html:
+        return section("mispa", self.L._("MISPA activities of the year"), self._mispa_table())
 
     def data(self) -> pd.DataFrame:
         return self.acts[["activity_id", "country", "program", "program_id", "pillar", "start_date",
                           "end_date", "end_status", "donors", "source_file", "sheet_no"]]
 
 
-def make_brief(kind: str, key: str, data_dir, as_of=None, tables: Tables | None = None):
+def make_brief(kind: str, key: str, data_dir, as_of=None, tables: Tables | None = None, lang: str = "en"):
     """The CountryBrief or YearBrief for a batch key ('PAN', '2017')."""
     if kind == "country":
-        return CountryBrief.make(key, as_of, data_dir, tables)
-    return YearBrief.make(int(key), data_dir, tables)
+        return CountryBrief.make(key, as_of, data_dir, tables, lang=lang)
+    return YearBrief.make(int(key), data_dir, tables, lang=lang, as_of=as_of)
 
 
 def headline_numbers(b) -> dict:
@@ -387,3 +700,18 @@ def headline_numbers(b) -> dict:
         n["donors"] = int(b.donors.donor.nunique())
     n["MISPA activities"] = len(b.mispa)
     return n
+
+
+def brief(query, as_of=None, lang: str = "en", data_dir=None):
+    """A country brief (name, variant or ISO3: "Panama", "Panamá", "PAN") or
+    a year brief (2017) to show inline in a notebook; ``.to_html(path)`` and
+    ``.to_pdf(path)`` write it as ``oaslib report`` would. Without
+    ``data_dir`` the project's clean tables are used (built first when
+    missing or older than data/raw)."""
+    from .. import tables_dir
+    from .render import resolve_key
+    data_dir = tables_dir(data_dir)  # "" as None: the notebooks' default
+    is_year = isinstance(query, int) or (str(query).strip().isdigit() and len(str(query).strip()) == 4)
+    kind = "year" if is_year else "country"
+    key = resolve_key(kind, str(query), data_dir, as_of=_as_date(as_of))
+    return make_brief(kind, key, data_dir, as_of, lang=lang)

@@ -20,11 +20,16 @@ def notebook_path(kind: str, notebook=None) -> Path:
     return Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[kind]
 
 
-def brief_stem(kind: str, key: str) -> str:
-    return f"{kind}-{key}"
+def brief_stem(kind: str, key: str, lang: str = "en") -> str:
+    """'country-PAN' (English, the default) or 'country-PAN.es'."""
+    return f"{kind}-{key}" if lang == "en" else f"{kind}-{key}.{lang}"
 
 
-def available_keys(kind: str, data_dir: Path) -> list[str]:
+def available_keys(kind: str, data_dir: Path, as_of: date | None = None) -> list[str]:
+    """The briefs the data has: member states (ISO3) named by a sheet or a
+    MISPA activity, or the years some program covers (``years_covered``, the
+    rule the year brief uses) or some MISPA activity is dated in."""
+    from .content import years_covered
     acts = store.read_table("activities", data_dir)
     mispa = store.read_table("mispa_activities", data_dir)
     if kind == "country":
@@ -32,22 +37,17 @@ def available_keys(kind: str, data_dir: Path) -> list[str]:
         for cs in mispa.countries.dropna():
             keys |= {resolve(c).iso3 for c in cs.split(";")}
         return sorted(keys)
-    years = set()
+    through = (as_of or date.today()).year
     a = acts[acts.duplicate_of.isna()]
-    for s, e in zip(a.start_year.astype("Float64").fillna(-1), a.end_year.astype("Float64").fillna(-1)):
-        s, e = int(s), int(e)
-        if s > 0:
-            years |= set(range(s, max(s, e) + 1))
-        elif e > 0:
-            years.add(e)
+    years = {y for s, e, st in zip(a.start_year, a.end_year, a.end_status) for y in years_covered(s, e, st, through)}
     years |= {int(y) for y in mispa.year.dropna()}
     return [str(y) for y in sorted(years)]
 
 
-def resolve_key(kind: str, text: str, data_dir: Path) -> str:
+def resolve_key(kind: str, text: str, data_dir: Path, as_of: date | None = None) -> str:
     """'country': a name, variant or ISO3 -> ISO3; 'year': '2017'. One-line
     ``UsageError`` with a suggestion otherwise, before any kernel starts."""
-    keys = available_keys(kind, data_dir)
+    keys = available_keys(kind, data_dir, as_of)
     if kind == "country":
         iso3 = resolve(text).iso3
         if iso3 not in keys:
@@ -93,7 +93,7 @@ def brief_dependencies(kind: str) -> list[Path]:
 def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("html", "pdf"),
                  as_of: date | None = None, notebook: Path | None = None,
                  kernel_name: str = "python3", reuse_kernel: bool = False,
-                 timeout: float | None = None) -> dict[str, Path]:
+                 timeout: float | None = None, lang: str = "en") -> dict[str, Path]:
     """Render one brief into ``out_dir``; returns the paths written.
 
     ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
@@ -102,10 +102,12 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     import papermill as pm
 
     out_dir, data_dir = Path(out_dir), Path(data_dir).resolve()
-    stem = brief_stem(kind, key)
+    stem = brief_stem(kind, key, lang)
     nb_in = notebook_path(kind, notebook)
-    params = ({"country": key, "as_of": (as_of or date.today()).isoformat(), "data_dir": str(data_dir)}
-              if kind == "country" else {"year": int(key), "data_dir": str(data_dir)})
+    params = ({"country": key} if kind == "country" else {"year": int(key)})
+    params.update(as_of=(as_of or date.today()).isoformat(), data_dir=str(data_dir))
+    if lang != "en":  # a custom notebook without a lang parameter still renders English
+        params["lang"] = lang
     out = {"ipynb": out_dir / f"{stem}.ipynb"}
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -135,15 +137,15 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     except Exception as e:  # defensive: nothing but a one-line error leaves this function
         raise RenderError(f"{kind} brief {key}: {type(e).__name__}", file=str(nb_in), text=str(e)) from None
 
-    html = export_html(out["ipynb"], title=_title(kind, key))
+    from .content import make_brief
+    b = make_brief(kind, key, data_dir, as_of, lang=lang)
+    html = export_html(out["ipynb"], title=b.title(), lang=lang)
     if "html" in formats:
         out["html"] = out_dir / f"{stem}.html"
         store.write_text(out["html"], html)
     if "pdf" in formats:
         out["pdf"] = out_dir / f"{stem}.pdf"
-        store.write_bytes(out["pdf"], html_to_pdf(html, _title(kind, key)))
-    from .content import make_brief
-    b = make_brief(kind, key, data_dir, as_of)
+        store.write_bytes(out["pdf"], html_to_pdf(html, b.title(), lang))
     out["csv"] = out_dir / f"{stem}.csv"
     with store.atomic_path(out["csv"]) as tmp:
         b.data().to_csv(tmp, index=False, lineterminator="\n")
@@ -159,17 +161,9 @@ def _keep_for_debugging(tmp: Path, target: Path) -> bool:
     return False
 
 
-def _title(kind, key):
-    if kind == "country":
-        from ..clean.countries import country_name
-        return f"Country brief: {country_name(key)}"
-    return f"Year brief: {key}"
-
-
-def export_html(ipynb: Path, title: str) -> str:
+def export_html(ipynb: Path, title: str, lang: str = "en") -> str:
     """The executed notebook's outputs in our own self-contained page."""
     import nbformat
-    from jinja2 import Template
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(ipynb), as_version=4)
@@ -177,11 +171,38 @@ def export_html(ipynb: Path, title: str) -> str:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
     drop_empty_sections(nb)
+    # a section with nothing to show leaves no empty output box on the page
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or _shows_something(c)]
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
+    return page_html(body, title, lang)
+
+
+def page_html(body: str, title: str, lang: str = "en") -> str:
+    """A brief's body in the self-contained page (stylesheet inline, page
+    header and footer in the brief's language)."""
+    from jinja2 import Template
+
+    from .i18n import Lang
+    L = Lang(lang)
     page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
-    return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body)
+    return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body,
+                       lang=L.code, org=L._("OAS · SMS"), author=L._("OAS Secretariat for Multidimensional Security"),
+                       page_of=_css_string(L._("page {page} of {pages}")))
+
+
+def _css_string(text: str) -> str:
+    """'page {page} of {pages}' as a CSS ``content`` value with page counters."""
+    import re
+    parts = re.split(r"\{(page|pages)\}", text)
+    out = []
+    for i, p in enumerate(parts):
+        if i % 2:
+            out.append(f"counter({p})")
+        elif p:
+            out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)
 
 
 def _shows_something(cell) -> bool:
@@ -216,7 +237,7 @@ def drop_empty_sections(nb) -> None:
     nb.cells = keep
 
 
-def html_to_pdf(html: str, title: str) -> bytes:
+def html_to_pdf(html: str, title: str, lang: str = "en") -> bytes:
     import logging
 
     import weasyprint
@@ -224,5 +245,7 @@ def html_to_pdf(html: str, title: str) -> bytes:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     doc = weasyprint.HTML(string=html, base_url=None).render()
     doc.metadata.title = title
-    doc.metadata.authors = ["OAS Secretariat for Multidimensional Security (oaslib)"]
+    from .i18n import Lang
+    doc.metadata.authors = [Lang(lang)._("OAS Secretariat for Multidimensional Security") + " (oaslib)"]
+    doc.metadata.lang = lang
     return doc.write_pdf()
