@@ -44,6 +44,15 @@ def _formats(text: str) -> tuple[str, ...]:
     return fs
 
 
+def _date(text: str) -> str:
+    """An --as-of value: an ISO date, checked before anything runs."""
+    from datetime import date
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _cmd_report(args) -> int:
     from .briefs.batch import run_reports
     from .clean import ensure_clean
@@ -62,7 +71,7 @@ def _cmd_build(args) -> int:
     result = clean(Path(args.raw), data)
     print(result.summary())
     code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
-                       timeout=args.timeout)
+                       as_of=args.as_of, timeout=args.timeout)
     return max(code, 1 if result.unreadable else 0)
 
 
@@ -90,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="output directory (default: reports)")
     r.add_argument("--data", default="data/clean", help="clean tables (default: data/clean)")
     r.add_argument("--raw", default="data/raw", help="raw documents, cleaned first when newer")
-    r.add_argument("--as-of", default=None, help="date of a country brief (default: today)")
+    r.add_argument("--as-of", type=_date, default=None, help="date of a country brief (default: today)")
     r.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     r.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
@@ -102,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default="data/raw", help="directory of raw documents (default: data/raw)")
     b.add_argument("--data", default="data/clean", help="where the clean tables go (default: data/clean)")
     b.add_argument("--out", default="reports", help="where the briefs, index and manifest go (default: reports)")
+    b.add_argument("--as-of", type=_date, default=None,
+                   help="date the country briefs' statuses are taken on (default: today); a brief is remade "
+                        "only when what it shows changed, not because the date moved")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
     b.add_argument("--timeout", type=float, default=CELL_TIMEOUT,

@@ -10,7 +10,15 @@ What makes a batch fast (see bench/reports.py for the figures):
   so no worker pays for those imports;
 - the clean tables are read once to plan the batch: each brief's own rows are
   hashed, so a change to one member state's sheets remakes only the briefs
-  that show those rows.
+  that show those rows;
+- the as-of date is not part of that hash, only what a brief shows that
+  depends on it (each program's status, whether it ends within 12 months:
+  ``editions.date_fingerprint``), so a nightly run on unchanged data makes
+  nothing.
+
+Every brief made keeps its data in ``reports/history/<stem>/<as-of>.csv``;
+the next edition says what changed since (``editions``), in its section
+"Since the last brief", in the index and in the manifest.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,6 +38,7 @@ from pathlib import Path
 from .. import __version__, paths
 from ..clean import store
 from ..errors import OaslibError, UsageError
+from . import editions
 from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
                      resolve_key)
 
@@ -76,7 +86,8 @@ def _job(args):
     try:
         outputs = render_brief(kind, key, Path(out_dir), Path(data_dir), formats=formats,
                                as_of=date.fromisoformat(as_of) if as_of else None, notebook=notebook,
-                               reuse_kernel=True, timeout=timeout)
+                               reuse_kernel=True, timeout=timeout,
+                               history_dir=editions.history_dir(Path(out_dir)))
         return {"status": "made", "outputs": {k: Path(v).name for k, v in outputs.items()},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
     except OaslibError as e:
@@ -119,7 +130,7 @@ def _lock(out_dir: Path):
 def _sweep_temporaries(out_dir: Path) -> None:
     """Remove the temporary files a killed run left (under the lock, no
     other run can be writing them)."""
-    for f in out_dir.glob(".*.tmp*"):
+    for f in [*out_dir.glob(".*.tmp*"), *editions.history_dir(out_dir).glob("*/.*.tmp*")]:
         with contextlib.suppress(OSError):
             f.unlink()
 
@@ -168,6 +179,8 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
             raise UsageError(f"{nb}: the {k} brief's notebook is missing; reinstall oaslib or set OASLIB_HOME "
                              "to a checkout with a notebooks/ directory")
     as_of = as_of or date.today().isoformat()
+    as_of_date = date.fromisoformat(as_of)
+    history = editions.history_dir(out_dir)
     tables = content.load(data_dir)
     code = code_fingerprint()
     with _lock(out_dir):
@@ -177,7 +190,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         results = manifest.setdefault("briefs", {})
         if kind == "all":
             _remove_stale(results, {brief_stem(k, key) for k, key in plan}, out_dir, log)
-        todo, unplanned = [], 0
+        todo, unplanned, snapshots = [], 0, {}
         for k, key in plan:
             stem = brief_stem(k, key)
             params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
@@ -189,7 +202,9 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
                 unplanned += 1
                 log(f"{stem}: failed — {e}")
                 continue
-            h = input_hash(k, params, formats, b.fingerprint(), code, notebook)
+            # the date itself is left out of the hash; what the brief shows that depends on it is in
+            shown = {p: v for p, v in params.items() if p != "as_of"}
+            h = input_hash(k, shown, formats, b.fingerprint() + editions.date_fingerprint(b), code, notebook)
             entry.update(input_hash=h, headline=content.headline_numbers(b))
             prev = results.get(stem) or {}
             done = (prev.get("input_hash") == h and prev.get("status") in ("made", "up to date")
@@ -198,6 +213,9 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
                 prev["status"] = "up to date"
                 log(f"{stem}: up to date")
                 continue
+            # what the notebook's section "Since the last brief" will say, for the index and manifest
+            snapshots[stem] = editions.snapshot(b)
+            entry["since"] = editions.changes_for(b, stem, history, as_of_date if k == "country" else None).counts()
             todo.append((entry, (k, key, str(out_dir), str(data_dir), tuple(formats),
                                  as_of if k == "country" else "", notebook, timeout)))
 
@@ -213,6 +231,8 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
                 res = {**entry, **fut.result(),
                        "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
                 results[stem] = res
+                if res["status"] == "made":  # the next edition compares with this one
+                    editions.save_edition(history, stem, as_of_date, snapshots[stem])
                 progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
                               + (f" — {res['error']}" if res["error"] else ""))
                 store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -234,6 +254,7 @@ def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
         for f in results.pop(stem).get("outputs", {}).values():
             with contextlib.suppress(OSError):
                 (out_dir / f).unlink()
+        shutil.rmtree(editions.history_dir(out_dir) / stem, ignore_errors=True)
         log(f"{stem}: removed (no data any more)")
 
 
@@ -267,6 +288,9 @@ def index_html(manifest: dict) -> str:
             order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
             links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
             head = escape(_headline_text(kind, b.get("headline") or {}))
+            if (b.get("since") or {}).get("summary"):  # one line: what this edition changed
+                head += f'<br><span class="note">{escape(b["since"]["summary"])}</span>'
+
             err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
             status = escape(b["status"])
             if b["status"] == "failed":

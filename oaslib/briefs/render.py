@@ -12,6 +12,7 @@ from .. import paths
 from ..clean import store
 from ..clean.countries import resolve
 from ..errors import OaslibError, RenderError, UsageError
+from . import editions
 
 NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 
@@ -75,8 +76,12 @@ def brief_dependencies(kind: str) -> list[Path]:
 def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("html", "pdf"),
                  as_of: date | None = None, notebook: Path | None = None,
                  kernel_name: str = "python3", reuse_kernel: bool = False,
-                 timeout: float | None = None) -> dict[str, Path]:
+                 timeout: float | None = None, history_dir: Path | None = None) -> dict[str, Path]:
     """Render one brief into ``out_dir``; returns the paths written.
+
+    ``history_dir`` holds the snapshots of earlier editions that the
+    notebook's section "Since the last brief" compares with (default
+    ``out_dir/history``; a batch writes them, see ``editions``).
 
     ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
     before each notebook; see ``oaslib.briefs.kernels``), which batches use;
@@ -88,6 +93,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     nb_in = notebook_path(kind, notebook)
     params = ({"country": key, "as_of": (as_of or date.today()).isoformat(), "data_dir": str(data_dir)}
               if kind == "country" else {"year": int(key), "data_dir": str(data_dir)})
+    params["history_dir"] = str(Path(history_dir or editions.history_dir(out_dir)).resolve())
     out = {"ipynb": out_dir / f"{stem}.ipynb"}
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
