@@ -66,6 +66,9 @@ MARITIME = prog("P13895032", "Port Evaluations and Assessments", "2017-01-01", "
     pytest.param(snap(NETWORK, mispa("M1", "Legislative Assistance")),
                  snap(NETWORK, mispa("M1", "Legislative Assistance"), mispa("M2", "Drug Observatories")),
                  "1 new MISPA activity since 3 November 2026", [], id="new MISPA activity"),
+    pytest.param(snap(mispa("M1", "Legislative Assistance"), mispa("M2", "Drug Observatories")),
+                 snap(mispa("M2", "Drug Observatories")),
+                 "1 MISPA activity no longer listed since 3 November 2026", [], id="MISPA activity gone"),
 ])
 def test_compare(previous, current, summary, changed):
     c = editions.compare(previous, current, None if previous is None else NOV3)
@@ -174,7 +177,7 @@ def test_a_changed_sheet_is_named_in_the_next_edition_and_only_its_brief_is_rema
         "country-PAN": "made", "country-SLV": "up to date", "country-JAM": "up to date"}
     since = second["country-PAN"]["since"]
     assert since == {"previous_edition": "2020-07-02", "first_edition": False, "added": 0, "removed": 0,
-                     "changed": 1, "ended": 0, "new_mispa": 0, "summary": "1 program changed since 2 July 2020"}
+                     "changed": 1, "ended": 0, "new_mispa": 0, "removed_mispa": 0, "summary": "1 program changed since 2 July 2020"}
     index = (bundled / "out" / "index.html").read_text()
     assert "1 program changed since 2 July 2020" in index
     html = (bundled / "out" / "country-PAN.html").read_text()

@@ -215,7 +215,8 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
                 continue
             # what the notebook's section "Since the last brief" will say, for the index and manifest
             snapshots[stem] = editions.snapshot(b)
-            entry["since"] = editions.changes_for(b, stem, history, as_of_date if k == "country" else None).counts()
+            since, previous = editions.previous_edition(history, stem, as_of_date if k == "country" else None)
+            entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
             todo.append((entry, (k, key, str(out_dir), str(data_dir), tuple(formats),
                                  as_of if k == "country" else "", notebook, timeout)))
 
@@ -290,7 +291,6 @@ def index_html(manifest: dict) -> str:
             head = escape(_headline_text(kind, b.get("headline") or {}))
             if (b.get("since") or {}).get("summary"):  # one line: what this edition changed
                 head += f'<br><span class="note">{escape(b["since"]["summary"])}</span>'
-
             err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
             status = escape(b["status"])
             if b["status"] == "failed":

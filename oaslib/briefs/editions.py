@@ -123,12 +123,17 @@ def snapshot(brief) -> pd.DataFrame:
     m = brief.mispa
     mispa = pd.DataFrame({
         "item": "mispa", "key": m.mispa_id.astype(str),
-        "label": [_text(t) or (_text(x)[:110] + "…") for t, x in zip(m.title, m.text)],
+        "label": [_text(t) or _clip(_text(x), 110) for t, x in zip(m.title, m.text)],
         "country": "", "start_date": "", "end_date": "", "end_status": "", "status": "", "donors": "",
         "agency": m.agency.map(_text), "year": m.year.astype("Int64").astype("string").fillna("")},
         columns=SNAPSHOT_COLUMNS)
     out = pd.concat([progs, mispa], ignore_index=True).fillna("").astype(str)
     return out.sort_values(["item", "key"]).reset_index(drop=True)
+
+
+def _clip(text: str, n: int) -> str:
+    """An untitled MISPA paragraph's opening words."""
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
 
 
 # -------------------------------------------------------------- compare
@@ -146,6 +151,7 @@ class Changes:
     removed: pd.DataFrame = field(default_factory=pd.DataFrame)   # snapshot rows
     changed: pd.DataFrame = field(default_factory=pd.DataFrame)   # key, label, country, field, old, new
     new_mispa: pd.DataFrame = field(default_factory=pd.DataFrame)  # snapshot rows
+    removed_mispa: pd.DataFrame = field(default_factory=pd.DataFrame)  # snapshot rows
     first: bool = False
 
     @property
@@ -163,12 +169,10 @@ class Changes:
         return {"previous_edition": self.previous_date.isoformat() if self.previous_date else None,
                 "first_edition": self.first, "added": len(self.added), "removed": len(self.removed),
                 "changed": self.changed_programs, "ended": self.ended, "new_mispa": len(self.new_mispa),
-                "summary": self.summary_text()}
+                "removed_mispa": len(self.removed_mispa), "summary": self.summary_text()}
 
-    def summary_text(self) -> str:
-        """'2 programs added, 1 ended since 3 November 2026'."""
-        if self.first:
-            return "First edition"
+    def _what(self) -> str:
+        """'2 programs added, 1 ended' ('' when nothing changed)."""
         programs = [(n, what) for n, what in ((len(self.added), "added"), (len(self.removed), "no longer listed"),
                                               (self.ended, "ended"), (self.changed_programs - self.ended, "changed"))
                     if n]
@@ -176,8 +180,16 @@ class Changes:
         parts = [f"{_plural(n, 'program', 'programs') if i == 0 else n} {what}" for i, (n, what) in enumerate(programs)]
         if len(self.new_mispa):
             parts.append(_plural(len(self.new_mispa), "new MISPA activity", "new MISPA activities"))
-        since = long_date(self.previous_date)
-        return (", ".join(parts) + f" since {since}") if parts else f"No change since {since}"
+        if len(self.removed_mispa):
+            parts.append(_plural(len(self.removed_mispa), "MISPA activity", "MISPA activities") + " no longer listed")
+        return ", ".join(parts)
+
+    def summary_text(self) -> str:
+        """'2 programs added, 1 ended since 3 November 2026'."""
+        if self.first:
+            return "First edition"
+        what, since = self._what(), long_date(self.previous_date)
+        return f"{what} since {since}" if what else f"No change since {since}"
 
     def to_html(self) -> str:
         """The section 'Since the last brief': a sentence, then the lists."""
@@ -185,9 +197,9 @@ class Changes:
             return ('<p class="note">This is the first edition of this brief. The next edition will list '
                     'the programs added, removed or changed and the new MISPA activities since this one.</p>')
         since = long_date(self.previous_date)
-        if not (len(self.added) or len(self.removed) or len(self.changed) or len(self.new_mispa)):
+        if not self._what():
             return f'<p class="since">Since the last brief ({escape(since)}) nothing it shows has changed.</p>'
-        out = [f'<p class="since">Since the last brief ({escape(since)}): {escape(self.summary_text().rsplit(" since ", 1)[0])}.</p>']
+        out = [f'<p class="since">Since the last brief ({escape(since)}): {escape(self._what())}.</p>']
         for title, rows in (("Added", self.added), ("No longer listed in the program sheets", self.removed)):
             if len(rows):
                 out.append(f"<h4>{title}</h4><ul>" + "".join(f"<li>{escape(_name(r))}</li>" for _, r in rows.iterrows())
@@ -199,12 +211,14 @@ class Changes:
             out.append('<h4>Changed</h4><table class="changes"><colgroup><col style="width:44%"><col style="width:10%">'
                        '<col><col></colgroup><thead><tr><th>Program</th><th>What</th><th>Before</th><th>Now</th>'
                        f"</tr></thead><tbody>{body}</tbody></table>")
-        if len(self.new_mispa):
-            body = "".join(f"<tr><td>{escape(r.agency)}</td><td>{escape(r.year)}</td><td>{escape(r.label)}</td></tr>"
-                           for _, r in self.new_mispa.iterrows())
-            out.append('<h4>New MISPA activities</h4><table class="changes"><colgroup><col style="width:5.4em">'
-                       '<col style="width:3.6em"><col></colgroup><thead><tr><th>Agency</th><th>Year</th>'
-                       f"<th>Activity</th></tr></thead><tbody>{body}</tbody></table>")
+        for title, rows in (("New MISPA activities", self.new_mispa),
+                            ("MISPA activities no longer listed", self.removed_mispa)):
+            if len(rows):
+                body = "".join(f"<tr><td>{escape(r.agency)}</td><td>{escape(r.year)}</td><td>{escape(r.label)}</td></tr>"
+                               for _, r in rows.iterrows())
+                out.append(f'<h4>{title}</h4><table class="changes"><colgroup><col style="width:5.4em">'
+                           '<col style="width:3.6em"><col></colgroup><thead><tr><th>Agency</th><th>Year</th>'
+                           f"<th>Activity</th></tr></thead><tbody>{body}</tbody></table>")
         return "".join(out)
 
 
@@ -229,7 +243,7 @@ def compare(previous: pd.DataFrame | None, current: pd.DataFrame, previous_date:
     empty = current.iloc[0:0]
     if previous is None:
         return Changes(None, empty, empty, pd.DataFrame(columns=["key", "label", "country", "field", "old", "new"]),
-                       empty, first=True)
+                       empty, empty, first=True)
     prev, cur = (df.fillna("").astype(str) for df in (previous.reindex(columns=SNAPSHOT_COLUMNS), current))
     p, c = (df[df["item"] == "program"].assign(end=_end).set_index("key") for df in (prev, cur))
     pm, cm = (df[df["item"] == "mispa"] for df in (prev, cur))
@@ -245,7 +259,8 @@ def compare(previous: pd.DataFrame | None, current: pd.DataFrame, previous_date:
                    added=c[~c.index.isin(p.index)].reset_index(),
                    removed=p[~p.index.isin(c.index)].reset_index(),
                    changed=pd.DataFrame(rows, columns=["key", "label", "country", "field", "old", "new"]),
-                   new_mispa=cm[~cm.key.isin(pm.key)].reset_index(drop=True))
+                   new_mispa=cm[~cm.key.isin(pm.key)].reset_index(drop=True),
+                   removed_mispa=pm[~pm.key.isin(cm.key)].reset_index(drop=True))
 
 
 # --------------------------------------------------------------- history
