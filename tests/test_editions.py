@@ -81,7 +81,7 @@ def test_the_section_names_each_change_and_the_first_edition_says_so():
     first = editions.compare(None, snap(NETWORK)).to_html()
     assert "first edition" in first
     html = editions.compare(snap(NETWORK, MARITIME), snap({**NETWORK, "donors": "Italy;Spain"}), NOV3).to_html()
-    assert "Since the last brief (3 November 2026)" in html
+    assert "Compared with the last brief, of 3 November 2026: 1 program no longer listed, 1 changed." in html
     assert "Port Evaluations and Assessments" in html  # no longer listed
     assert "<td>Italy</td><td>Italy; Spain</td>" in html
 
@@ -126,8 +126,8 @@ def with_since_section(tmp_path: Path) -> str:
     params = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
     params["source"] = "".join(params["source"]) + '\nhistory_dir: str = ""\n'
     nb["cells"][-1:-1] = [
-        {"cell_type": "markdown", "metadata": {}, "source": "## Since the last brief"},
-        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+        {"cell_type": "markdown", "id": "since-heading", "metadata": {}, "source": "## Since the last brief"},
+        {"cell_type": "code", "id": "since", "metadata": {}, "execution_count": None, "outputs": [],
          "source": "from oaslib.briefs import editions\n"
                    "display(HTML(editions.section_html('country', country, data_dir, history_dir, as_of)))"}]
     path = tmp_path / "country_brief.ipynb"
@@ -163,7 +163,7 @@ def test_a_changed_sheet_is_named_in_the_next_edition_and_only_its_brief_is_rema
     clean(bundled / "raw", bundled / "clean")
     # what the year notebook's section will say (it keeps no as-of date: its latest edition)
     year_section = editions.section_html("year", 2017, bundled / "clean", bundled / "out" / "history")
-    assert "Since the last brief (2 July 2020): 1 program changed." in year_section
+    assert "Compared with the last brief, of 2 July 2020: 1 program changed." in year_section
     assert "(Panama)</td><td>donors</td><td>Spain</td><td>Italy</td>" in year_section
     second = build(bundled, "2020-07-02", "Panama", "El Salvador", "Jamaica", notebook=nb)
     assert run_reports("year", ["2017"], False, bundled / "out", bundled / "clean", formats=("html",),
@@ -181,7 +181,7 @@ def test_a_changed_sheet_is_named_in_the_next_edition_and_only_its_brief_is_rema
     index = (bundled / "out" / "index.html").read_text()
     assert "1 program changed since 2 July 2020" in index
     html = (bundled / "out" / "country-PAN.html").read_text()
-    assert "Since the last brief (2 July 2020)" in html
+    assert "Compared with the last brief, of 2 July 2020: 1 program changed." in html
     assert "<td>donors</td><td>Spain</td><td>Italy</td>" in html
     kept = pd.read_csv(bundled / "out" / "history" / "country-PAN" / "2020-07-02.csv", dtype=str, keep_default_na=False)
     assert "Italy" in set(kept.donors) and "Spain" not in set(kept.donors)  # the second edition replaced the first

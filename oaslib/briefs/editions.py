@@ -198,17 +198,19 @@ class Changes:
                     'the programs added, removed or changed and the new MISPA activities since this one.</p>')
         since = long_date(self.previous_date)
         if not self._what():
-            return f'<p class="since">Since the last brief ({escape(since)}) nothing it shows has changed.</p>'
-        out = [f'<p class="since">Since the last brief ({escape(since)}): {escape(self._what())}.</p>']
+            return f'<p class="since">Nothing this brief shows has changed since the last brief, of {escape(since)}.</p>'
+        # the heading above says 'Since the last brief'; the sentence gives its date; the lists keep to it
+        keep = ' style="break-after: avoid"'
+        out = [f'<p class="since"{keep}>Compared with the last brief, of {escape(since)}: {escape(self._what())}.</p>']
         for title, rows in (("Added", self.added), ("No longer listed in the program sheets", self.removed)):
             if len(rows):
-                out.append(f"<h4>{title}</h4><ul>" + "".join(f"<li>{escape(_name(r))}</li>" for _, r in rows.iterrows())
+                out.append(f"<h4{keep}>{title}</h4><ul>" + "".join(f"<li>{escape(_name(r))}</li>" for _, r in rows.iterrows())
                            + "</ul>")
         if len(self.changed):
             body = "".join(f"<tr><td>{escape(_name(r))}</td><td>{escape(COMPARED[r.field])}</td>"
                            f"<td>{escape(_shown(r.field, r.old))}</td><td>{escape(_shown(r.field, r.new))}</td></tr>"
                            for _, r in self.changed.iterrows())
-            out.append('<h4>Changed</h4><table class="changes"><colgroup><col style="width:44%"><col style="width:10%">'
+            out.append(f'<h4{keep}>Changed</h4><table class="changes"><colgroup><col style="width:44%"><col style="width:10%">'
                        '<col><col></colgroup><thead><tr><th>Program</th><th>What</th><th>Before</th><th>Now</th>'
                        f"</tr></thead><tbody>{body}</tbody></table>")
         for title, rows in (("New MISPA activities", self.new_mispa),
@@ -216,7 +218,7 @@ class Changes:
             if len(rows):
                 body = "".join(f"<tr><td>{escape(r.agency)}</td><td>{escape(r.year)}</td><td>{escape(r.label)}</td></tr>"
                                for _, r in rows.iterrows())
-                out.append(f'<h4>{title}</h4><table class="changes"><colgroup><col style="width:5.4em">'
+                out.append(f'<h4{keep}>{title}</h4><table class="changes"><colgroup><col style="width:5.4em">'
                            '<col style="width:3.6em"><col></colgroup><thead><tr><th>Agency</th><th>Year</th>'
                            f"<th>Activity</th></tr></thead><tbody>{body}</tbody></table>")
         return "".join(out)
