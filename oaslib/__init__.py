@@ -84,13 +84,13 @@ def search(query: str, data_dir=None, raw_dir=None):
     return _search(load_activities(data_dir, raw_dir), query)
 
 
-def brief(query, as_of=None, lang: str = "en", data_dir=None):
+def brief(query, as_of=None, lang: str = "en", data_dir=None, history_dir=None):
     """A brief to read in the notebook: ``oaslib.brief("Panama")`` (name,
     variant or ISO3) or ``oaslib.brief(2017)``; ``lang="es"`` for Spanish.
     Shows inline as the exported brief does; ``.to_html(path)``,
     ``.to_pdf(path)`` write it. See ``oaslib.briefs.content.brief``."""
     from .briefs.content import brief as _brief
-    return _brief(query, as_of=as_of, lang=lang, data_dir=data_dir)
+    return _brief(query, as_of=as_of, lang=lang, data_dir=data_dir, history_dir=history_dir)
 
 
 __all__ = ["OaslibError", "brief", "load_activities", "load_donors", "load_programs", "load_mispa",

@@ -101,7 +101,7 @@ def _cmd_build(args) -> int:
         result = clean(Path(args.raw), data)
         print(result.summary())
         code = run_reports("all", [], True, Path(args.out), data, jobs=args.jobs, force=args.force,
-                           timeout=args.timeout, langs=args.lang)
+                           as_of=args.as_of, timeout=args.timeout, langs=args.lang)
     return max(code, 1 if result.unreadable else 0)
 
 
@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", help="directory of raw documents (default: the project's data/raw)")
     b.add_argument("--data", help="where the clean tables go (default: the project's data/clean)")
     b.add_argument("--out", help="where the briefs, index and manifest go (default: the project's reports)")
+    b.add_argument("--as-of", type=_as_of, default=None,
+                   help="date the country briefs' statuses are taken on, YYYY-MM-DD (default: today); a brief "
+                        "is remade only when what it shows changed, not because the date moved")
     b.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     b.add_argument("--force", action="store_true", help="rebuild every brief even when nothing changed")
     b.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,

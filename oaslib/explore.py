@@ -163,13 +163,26 @@ def as_of_date(as_of=None) -> pd.Timestamp:
         raise UsageError("as_of: not a date (use YYYY-MM-DD)", text=str(as_of)) from None
 
 
+def ends_within(end_date: pd.Series, end_status: pd.Series, as_of=None, months: int = 12) -> pd.Series:
+    """The one rule for "ends in the next ``months`` months", used by the
+    briefs, their editions and this module: a dated end that has not passed
+    on ``as_of`` (its last possible day is ``as_of`` or later, so a program
+    ending today is still active, as its status says) and falls no later
+    than ``months`` calendar months after it. A bare year or month ends on
+    its last day."""
+    end = date_bounds(end_date, end=True)
+    day = as_of_date(as_of)
+    dated = pd.Series(end_status, index=end.index).astype("string").eq("dated").fillna(False)
+    return (dated & (end >= day) & (end <= day + pd.DateOffset(months=months))).astype(bool)
+
+
 def ending_within(activities: pd.DataFrame, as_of=None, months: int = 12) -> pd.DataFrame:
-    """Sheets whose end date falls after ``as_of`` (default today) and no
-    later than ``months`` after it, soonest first."""
+    """Sheets that end in the ``months`` after ``as_of`` (default today) by
+    ``ends_within``, soonest first."""
     a = _sheets(activities)
     end = date_bounds(a.end_date, end=True)
     start = as_of_date(as_of)
-    hit = (end > start) & (end <= start + pd.DateOffset(months=months))
+    hit = ends_within(a.end_date, a.end_status, start, months)
     t = a.loc[hit, ["country", "program", "end_date"]].assign(days_left=(end[hit] - start).dt.days)
     return t.sort_values(["days_left", "country", "program"]).reset_index(drop=True)
 

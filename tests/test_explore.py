@@ -18,11 +18,12 @@ T = pd.Timestamp
 def sheets(*rows) -> pd.DataFrame:
     """Activities rows with the columns the functions read; each row names only what its case is about."""
     base = {"activity_id": None, "country": "Panama", "program": "P", "program_id": None, "pillar": None,
-            "start_date": None, "end_date": None, "end_status": "unspecified", "summary": None,
+            "start_date": None, "end_date": None, "summary": None,
             "objectives": None, "results": None, "name": None, "duplicate_of": None}
     out = []
     for i, r in enumerate(rows):
         r = {**base, **r}
+        r.setdefault("end_status", "dated" if r["end_date"] else "unspecified")  # as the cleaner sets it
         r["activity_id"] = r["activity_id"] or f"A{i}"
         r["program_id"] = r["program_id"] or f"id-{r['program']}"
         out.append(r)
@@ -113,7 +114,8 @@ def test_program_spans_over_a_programs_sheets():
 
 
 @pytest.mark.parametrize("end_date, listed", [
-    pytest.param("2017-01-01", False, id="ends-on-the-as-of-day"),
+    pytest.param("2017-01-01", True, id="ends-on-the-as-of-day-still-active"),
+    pytest.param("2016-12-31", False, id="ended-the-day-before"),
     pytest.param("2017-01-02", True, id="ends-the-day-after"),
     pytest.param("2018-01-01", True, id="ends-12-months-after"),
     pytest.param("2018-01-02", False, id="ends-a-day-too-late"),

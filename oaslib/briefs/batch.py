@@ -11,7 +11,15 @@ What makes a batch fast (see bench/reports.py for the figures):
   so no worker pays for those imports;
 - the clean tables are read once to plan the batch: each brief's own rows are
   hashed, so a change to one member state's sheets remakes only the briefs
-  that show those rows.
+  that show those rows;
+- the as-of date is not part of that hash, only what a brief shows that
+  depends on it (each program's status, whether it ends within 12 months:
+  ``editions.date_fingerprint``), so a nightly run on unchanged data makes
+  nothing.
+
+Every brief made keeps its data in ``reports/history/<stem>/<as-of>.csv``;
+the next edition says what changed since (``editions``), in its section
+"Since the last brief", in the index and in the manifest.
 """
 from __future__ import annotations
 
@@ -21,6 +29,7 @@ import importlib
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import threading
 import time
@@ -33,6 +42,7 @@ from pathlib import Path
 from .. import __version__, paths
 from ..clean import store
 from ..errors import OaslibError, StoreError, UsageError
+from . import editions
 from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
                      resolve_key)
 
@@ -84,7 +94,8 @@ def _job(args):
     try:
         outputs = render_brief(kind, key, Path(out_dir), Path(data_dir), formats=formats,
                                as_of=date.fromisoformat(as_of) if as_of else None, notebook=notebook,
-                               reuse_kernel=True, timeout=timeout, lang=lang)
+                               reuse_kernel=True, timeout=timeout, lang=lang,
+                               history_dir=editions.history_dir(Path(out_dir)))
         return {"status": "made", "outputs": {k: Path(v).name for k, v in outputs.items()},
                 "duration_s": round(time.perf_counter() - t0, 2), "error": None}
     except Exception as e:  # noqa: BLE001 -- isolation is the point
@@ -195,7 +206,7 @@ def lock(out_dir: Path):
 def _sweep_temporaries(out_dir: Path) -> None:
     """Remove the temporary files a killed run left (under the lock, no
     other run can be writing them)."""
-    for f in out_dir.glob(".*.tmp*"):
+    for f in [*out_dir.glob(".*.tmp*"), *editions.history_dir(out_dir).glob("*/.*.tmp*")]:
         with contextlib.suppress(OSError):
             f.unlink()
 
@@ -243,9 +254,14 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         results = manifest.setdefault("briefs", {})
         if kind == "all":
             _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, log)
-        todo, unplanned = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
+        todo, unplanned, snapshots = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
         save = lambda: store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")  # noqa: E731
-        _render_all(todo, results, out_dir, data_dir, formats, notebook, timeout, jobs, save, log)
+        history, day = editions.history_dir(out_dir), date.fromisoformat(as_of)
+
+        def made(stem: str) -> None:  # the next edition compares with this one
+            editions.save_edition(history, stem, day, snapshots[stem])
+
+        _render_all(todo, results, out_dir, data_dir, formats, notebook, timeout, jobs, save, log, made)
         manifest["oaslib_version"] = __version__
         save()
         store.write_text(out_dir / "index.html", index_html(manifest))
@@ -279,18 +295,24 @@ def plan_briefs(kind: str, names: list[str], all_: bool, data_dir: Path, noteboo
 
 
 def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: str, notebook,
-            force: bool, log) -> tuple[list[dict], int]:
+            force: bool, log) -> tuple[list[dict], int, dict]:
     """Compare each planned brief with its manifest entry, from the clean
     tables read once: up to date (skipped), unusable data (failed here) or to
-    make. Returns the manifest entries to make and the number failed here."""
+    make. Returns the manifest entries to make, the number failed here, and
+    the snapshot of each brief to make (kept as its edition once made).
+
+    The as-of date is not part of a brief's input hash: only what the brief
+    shows that depends on it (``editions.date_fingerprint``), so a nightly
+    run on unchanged data makes nothing."""
     from . import content
 
     tables = content.load(data_dir)
     code = code_fingerprint()
-    todo, failed = [], 0
+    history, day = editions.history_dir(out_dir), date.fromisoformat(as_of)
+    todo, failed, snapshots = [], 0, {}
     for k, key, lang in plan:
         stem = brief_stem(k, key, lang)
-        params = {"country": key, "as_of": as_of} if k == "country" else {"year": key}
+        params = {"country" if k == "country" else "year": key, "as_of": as_of}
         if lang != "en":
             params["lang"] = lang
         entry = {"kind": k, "key": key, "lang": lang, "parameters": params}
@@ -301,7 +323,8 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
             failed += 1
             log(f"{stem}: failed — {e}")
             continue
-        entry.update(input_hash=input_hash(k, params, b.fingerprint(), code, notebook),
+        shown = {p: v for p, v in params.items() if p != "as_of"}
+        entry.update(input_hash=input_hash(k, shown, b.fingerprint() + editions.date_fingerprint(b), code, notebook),
                      headline=content.headline_numbers(b))
         prev = results.get(stem) or {}
         current = _current_outputs(prev, entry["input_hash"], out_dir)
@@ -309,8 +332,12 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
             prev.update(status="up to date", outputs=current)  # link only what is still there
             log(f"{stem}: up to date")
             continue
+        # what the section "Since the last brief" will say, for the index and manifest
+        snapshots[stem] = editions.snapshot(b)
+        since, previous = editions.previous_edition(history, stem, day if k == "country" else None)
+        entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
         todo.append(entry)
-    return todo, failed
+    return todo, failed, snapshots
 
 
 def _current_outputs(prev: dict, input_hash_now: str, out_dir: Path) -> dict:
@@ -322,9 +349,10 @@ def _current_outputs(prev: dict, input_hash_now: str, out_dir: Path) -> dict:
 
 
 def _render_all(todo: list[dict], results: dict, out_dir: Path, data_dir: Path, formats, notebook,
-                timeout, jobs, save, log) -> None:
+                timeout, jobs, save, log, made=lambda stem: None) -> None:
     """Make the briefs of ``todo`` in worker processes, recording each in
-    ``results`` (and saving the manifest) as soon as it is done.
+    ``results`` (and saving the manifest) as soon as it is done; ``made(stem)``
+    for each brief made.
 
     A worker that dies (killed, a crash in C code) breaks the whole pool, and
     every brief not yet done comes back broken with it. Those are made again
@@ -341,6 +369,7 @@ def _render_all(todo: list[dict], results: dict, out_dir: Path, data_dir: Path, 
         res = {**entry, **outcome, "made_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
         if res["status"] == "made":
             _settle_formats(res, results.get(stem) or {}, out_dir)
+            made(stem)
         results[stem] = res
         progress.done(f"{stem}: {res['status']} in {res['duration_s']} s"
                       + (f" — {res['error']}" if res["error"] else ""))
@@ -405,6 +434,7 @@ def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
         for f in results.pop(stem).get("outputs", {}).values():
             with contextlib.suppress(OSError):
                 (out_dir / f).unlink()
+        shutil.rmtree(editions.history_dir(out_dir) / stem, ignore_errors=True)
         log(f"{stem}: removed (no data any more)")
 
 
@@ -441,6 +471,8 @@ def index_html(manifest: dict) -> str:
             order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
             links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
             head = escape(_headline_text(kind, b.get("headline") or {}))
+            if (b.get("since") or {}).get("summary"):  # one line: what this edition changed
+                head += f'<br><span class="note">{escape(b["since"]["summary"])}</span>'
             err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
             status = escape(b["status"])
             if b["status"] == "failed":

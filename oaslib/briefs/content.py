@@ -197,16 +197,30 @@ class _Brief:
         return path
 
     # -- sections every brief has
-    changes_html: str = ""
-    previous_date: date | None = None
+    #: Folder of the kept editions (``reports/history``) this brief compares
+    #: with; None (an analyst's inline brief): no section "Since the last brief".
+    history_dir: str | None = None
+
+    def stem(self) -> str:
+        from .render import brief_stem
+        return brief_stem(self.KIND, self.key, self.lang)
+
+    def changes(self):
+        """What changed since the latest kept edition of this brief (a
+        country brief: the latest on or before its as-of date)."""
+        from . import editions
+        as_of = self.as_of if self.KIND == "country" else None
+        return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of)
 
     def changes_section(self) -> Html:
-        """What changed since the previous edition of this brief; filled by
-        the editions step (``changes_html``), empty until then."""
-        L = self.L
-        heading = (L._("Since the last brief ({date})", date=L.date(self.previous_date))
-                   if self.previous_date else L._("Since the last brief"))
-        return section("changes", heading, self.changes_html)
+        """What changed since the previous edition of this brief, when it is
+        made with a history folder (as a batch makes it)."""
+        if not self.history_dir:
+            return Html("")
+        L, changes = self.L, self.changes()
+        heading = (L._("Since the last brief ({date})", date=L.date(changes.previous_date))
+                   if changes.previous_date else L._("Since the last brief"))
+        return section("changes", heading, changes.to_html(L))
 
     def annex(self) -> Html:
         """The annex's heading, on a new page, when the annex has anything."""
@@ -333,8 +347,12 @@ class CountryBrief(_Brief):
     quality: pd.DataFrame
     manifest: dict
     lang: str = "en"
-    changes_html: str = ""
-    previous_date: date | None = None
+    history_dir: str | None = None
+    KIND = "country"
+
+    @property
+    def key(self) -> str:
+        return self.iso3
 
     #: The sections in the order the notebook and the inline brief show them.
     SECTIONS = ("header", "summary", "headline", "changes_section", "timeline", "donors_section",
@@ -370,12 +388,9 @@ class CountryBrief(_Brief):
         return int(self.acts.loc[mask, "program_id"].nunique())
 
     def ending_soon(self) -> pd.Series:
-        """Programs with a dated end after the as-of date and within 12 months of it."""
-        horizon = self.as_of + timedelta(days=365)
-        ends = [charts.to_date(e, end=True) if s == "dated" else None
-                for e, s in zip(self.acts.end_date, self.acts.end_status)]
-        return pd.Series([e is not None and self.as_of < e <= horizon for e in ends], index=self.acts.index,
-                         dtype=bool)
+        """Programs that end in the next 12 months (``oaslib.explore.ends_within``)."""
+        from ..explore import ends_within
+        return ends_within(self.acts.end_date, self.acts.end_status, self.as_of)
 
     def donor_counts(self) -> pd.DataFrame:
         """donor, donor_kind, programs: how many of the member state's programs each funds."""
@@ -569,8 +584,12 @@ class YearBrief(_Brief):
     manifest: dict
     lang: str = "en"
     as_of: date | None = None
-    changes_html: str = ""
-    previous_date: date | None = None
+    history_dir: str | None = None
+    KIND = "year"
+
+    @property
+    def key(self) -> str:
+        return str(self.year)
 
     SECTIONS = ("header", "summary", "headline", "changes_section", "by_country", "started_ended",
                 "mispa_section", "annex", "quality_section", "provenance")
@@ -702,16 +721,19 @@ def headline_numbers(b) -> dict:
     return n
 
 
-def brief(query, as_of=None, lang: str = "en", data_dir=None):
+def brief(query, as_of=None, lang: str = "en", data_dir=None, history_dir=None):
     """A country brief (name, variant or ISO3: "Panama", "Panamá", "PAN") or
     a year brief (2017) to show inline in a notebook; ``.to_html(path)`` and
     ``.to_pdf(path)`` write it as ``oaslib report`` would. Without
     ``data_dir`` the project's clean tables are used (built first when
-    missing or older than data/raw)."""
+    missing or older than data/raw). ``history_dir`` (a batch's
+    ``reports/history``) adds the section "Since the last brief"."""
     from .. import tables_dir
     from .render import resolve_key
     data_dir = tables_dir(data_dir)  # "" as None: the notebooks' default
     is_year = isinstance(query, int) or (str(query).strip().isdigit() and len(str(query).strip()) == 4)
     kind = "year" if is_year else "country"
     key = resolve_key(kind, str(query), data_dir, as_of=_as_date(as_of))
-    return make_brief(kind, key, data_dir, as_of, lang=lang)
+    b = make_brief(kind, key, data_dir, as_of, lang=lang)
+    b.history_dir = str(history_dir) if history_dir else None
+    return b

@@ -11,6 +11,7 @@ from .. import paths
 from ..clean import store
 from ..clean.countries import resolve
 from ..errors import OaslibError, RenderError, UsageError
+from . import editions
 
 NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 
@@ -93,8 +94,13 @@ def brief_dependencies(kind: str) -> list[Path]:
 def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("html", "pdf"),
                  as_of: date | None = None, notebook: Path | None = None,
                  kernel_name: str = "python3", reuse_kernel: bool = False,
-                 timeout: float | None = None, lang: str = "en") -> dict[str, Path]:
+                 timeout: float | None = None, lang: str = "en",
+                 history_dir: Path | None = None) -> dict[str, Path]:
     """Render one brief into ``out_dir``; returns the paths written.
+
+    ``history_dir`` holds the snapshots of earlier editions that the
+    notebook's section "Since the last brief" compares with (default
+    ``out_dir/history``; a batch writes them, see ``editions``).
 
     ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
     before each notebook; see ``oaslib.briefs.kernels``), which batches use;
@@ -108,6 +114,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     params.update(as_of=(as_of or date.today()).isoformat(), data_dir=str(data_dir))
     if lang != "en":  # a custom notebook without a lang parameter still renders English
         params["lang"] = lang
+    params["history_dir"] = str(Path(history_dir or editions.history_dir(out_dir)).resolve())
     out = {"ipynb": out_dir / f"{stem}.ipynb"}
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
