@@ -281,11 +281,10 @@ def test_boxes_of_one_sheet_printed_differently(source_file, styles, order, fiel
 def _swap_country(sheets: list[dict], name: str, demonym: str, iso3: str) -> list[dict]:
     out = []
     for r in sheets:
-        # the donors stay as printed: donors.csv knows the EU's funding under
-        # its agreement with Panama as 'European Union-Panama' only (a general
-        # '<donor>-<member state>' rule belongs to normalize.parse_donors)
+        # the donor texts too: 'European Union-Panama' becomes 'European
+        # Union-Jamaica', the EU's funding under its agreement with that state
         r = {k: (v.replace("Panamanian", demonym).replace("Panama", name)
-                 if isinstance(v, str) and k != "donor_text" else v) for k, v in r.items()}
+                 if isinstance(v, str) else v) for k, v in r.items()}
         r["country"], r["iso3"] = name, iso3
         out.append(r)
     return out

@@ -190,6 +190,9 @@ DONORS = [
     pytest.param("Global Affairs Canada", ["Canada"], id="ministry-of-a-member-state"),
     pytest.param("Spain (AECID)", ["Spain"], id="country-with-agency"),
     pytest.param("People’s Republic of China", ["China"], id="curly-apostrophe"),
+    pytest.param("European Union-Panama", ["European Union"], id="donor-dash-member-state"),
+    pytest.param("Unión Europea – Perú, Canada", ["European Union", "Canada"], id="donor-en-dash-member-state-spanish"),
+    pytest.param("APC-Colombia", ["Colombia"], id="dash-inside-an-agency-name"),
 ]
 
 

@@ -337,6 +337,9 @@ def _donor_prefix() -> re.Pattern:
 # ("España e Italia")
 _DONOR_SPLIT = re.compile(r"(\s*(?:;|,|&|/|\n|\band\b|\by\b|\be\b)\s*)")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+# "European Union-Jamaica", "Unión Europea – Perú": a donor's funding under
+# its agreement with the member state the sheet is about
+_DASH_STATE = re.compile(r"^(.+?)\s*[-–—]\s*([^-–—]+)$")
 
 
 def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
@@ -352,6 +355,8 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         return (st.country, "member state", st.iso3)
     if m := _PAREN.match(text):  # "Spain (AECID)", "Banco de … (CAF)"
         return _lookup_donor(m.group(1)) or _lookup_donor(m.group(2))
+    if (m := _DASH_STATE.match(text)) and _is_member_state(m.group(2)):
+        return _lookup_donor(m.group(1))
     if m := _donor_prefix().match(fold(text)):  # "Government of Canada", "Gobierno de Italia"
         return _lookup_donor(text[m.end():])
     # a name cut off at a line end: a prefix of exactly one known alias
@@ -360,6 +365,12 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         if len(hits) == 1:
             return hits.pop()
     return None
+
+
+def _is_member_state(text: str) -> bool:
+    """The whole text names one member state (a name, variant or ISO3)."""
+    mentions = find_mentions(text)
+    return len(mentions) == 1 and len(_key(mentions[0].text)) >= len(_key(text)) - 1
 
 
 def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
