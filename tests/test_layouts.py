@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from oaslib.clean.activities import build_activities
-from oaslib.clean.sheets import split_sheets
+from oaslib.clean.sheets import looks_like_sheets, split_sheets
 
 from .formpdf import donor_texts
 
@@ -111,6 +111,7 @@ def _box(style: str, label: str, value: str) -> list[str]:
                                                          break_long_words=False)] or [""]
         return [f"{label:<28}{cells[0]}"] + [" " * 28 + c for c in cells[1:]]
     return {"same-line-after": [f"{label} {v[0]}"] + v[1:],
+            "same-line-colon": [f"{label}: {v[0]}"] + v[1:],
             "same-line-before": v[:-1] + [f"{v[-1]}      {label}"],
             "line-after": [label] + v,
             "line-before": v + [label],
@@ -158,6 +159,7 @@ def expected(sheets: list[dict], pillar_placeholder: bool = False) -> pd.DataFra
 
 
 def assert_fields_come_back(sheets: list[dict], lines: list[str], source_file: str, **kw) -> None:
+    assert looks_like_sheets(lines), "the document is not recognised as program sheets"
     got = read_back(lines, source_file)
     assert len(got) == len(sheets), "\n".join(lines[:80])
     got = got[FIELDS].astype(object).where(got[FIELDS].notna(), "").astype(str).reset_index(drop=True)
@@ -167,7 +169,7 @@ def assert_fields_come_back(sheets: list[dict], lines: list[str], source_file: s
 # ---------------------------------------------------------------- tests
 
 FORM_ORDER = list(LABELS)
-STYLES = ["same-line-after", "same-line-before", "line-after", "line-before", "blank-lines-between",
+STYLES = ["same-line-after", "same-line-colon", "same-line-before", "line-after", "line-before", "blank-lines-between",
           "column-wrapped", "labels-then-values"]
 FILES = sorted(GOLDEN_SHEETS)
 
@@ -255,7 +257,7 @@ def test_donors_printed_apart(source_file, donor_sep, style):
     assert_fields_come_back(sheets, lines, source_file)
 
 
-SIDES = {"after": ["same-line-after", "line-after", "blank-lines-between", "column-wrapped"],
+SIDES = {"after": ["same-line-after", "same-line-colon", "line-after", "blank-lines-between", "column-wrapped"],
          "before": ["same-line-before", "line-before"]}
 
 

@@ -137,13 +137,16 @@ def _is_filler(line: str) -> bool:
 
 
 def looks_like_sheets(lines: list[str]) -> bool:
-    """A program-sheets document has the form's headings and labels."""
+    """A program-sheets document has the form's headings and labels, read
+    as the sheet reader reads them: a label alone on its line or beside its
+    value ("Date: 1/1/2017 to 12/31/2017", "Canada  Donor Countries")."""
     heads = labels = 0
-    for line in lines[:20000]:
-        if _has_heading(line) and _heading_re().search(line):
-            heads += 1
-        elif label_role(line):
-            labels += 1
+    for i, line in enumerate(lines[:20000]):
+        if not line or line.isspace():
+            continue
+        for t in _line_tokens(i, " ".join(line.split())):
+            heads += t.kind == "heading"
+            labels += t.kind == "label"
         if heads >= 2 and labels >= 2:
             return True
     return False
@@ -209,8 +212,9 @@ def _line_tokens(i: int, s: str) -> list[Token]:
         return [_as_token(i, role)]
     roles, start, end, firsts, lasts = _edge_labels()
     words = s.split(" ")
-    if words[0] in firsts or words[-1].rstrip(":") in lasts:
-        if words[0] in firsts and (m := start.match(s)) and m.group(2):
+    first = words[0].rstrip(":")  # "Date: 1/1/2017 ..."
+    if first in firsts or words[-1].rstrip(":") in lasts:
+        if first in firsts and (m := start.match(s)) and m.group(2):
             return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
