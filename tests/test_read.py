@@ -80,6 +80,8 @@ FURNITURE = [
     pytest.param("- 3 -", id="page-number-between-dashes"),
     pytest.param("-3-", id="page-number-between-dashes-unspaced"),
     pytest.param("Organization of American States          Page 3 of 12", id="header-and-page-on-one-layout-line"),
+    pytest.param("Organization of American States Secretariat for Multidimensional Security",
+                 id="two-headers-on-one-line-a-space-apart"),
 ]
 
 
@@ -114,6 +116,15 @@ BARE_NUMBERS = [
 @pytest.mark.parametrize("lines, paged, kept", BARE_NUMBERS)
 def test_bare_page_numbers(lines, paged, kept):
     assert strip_furniture(lines, paged)[0] == kept
+
+
+def test_a_header_beside_a_page_number_is_furniture_even_mid_sentence():
+    """A layer that joins its pages with plain newlines: the page's header
+    and number fall inside a sentence ("… to improve and" / header / "Page
+    14 of 19" / "implement …"); the page number says it is a page edge."""
+    lines = ["knowledge to improve and", "Organization of American States Secretariat for Multidimensional Security",
+             "Page 14 of 19", "implement various options"]
+    assert strip_furniture(lines, paged=False)[0] == ["knowledge to improve and", "implement various options"]
 
 
 CONTENT = [

@@ -241,7 +241,11 @@ def _furniture() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset]:
 
     def rx(*ks):
         return re.compile("(?:" + "|".join(p for k in ks for p in kinds.get(k, [])) + r")\Z", re.I)
-    return (rx("header"), rx("page_number"), rx("page_number_bare"),
+    one_header = "(?:" + "|".join(kinds.get("header", [])) + ")"
+    # running headers a text layer printed on one line, a space apart
+    # ("Organization of American States Secretariat for Multidimensional Security")
+    headers = re.compile(rf"{one_header}(?:[ \t]+{one_header})*\Z", re.I)
+    return (headers, rx("page_number"), rx("page_number_bare"),
             frozenset(w.casefold() for w in kinds.get("continues", [])))
 
 
@@ -304,6 +308,10 @@ def strip_furniture(lines: list[str], paged: bool) -> tuple[list[str], list[int]
         kind[row] = _kind(lines[row])
     edge = _page_edges(lines) if paged else set()
     ascending = _ascending_numbers(lines, kind)
+    # a page number marks a page edge where no form feed does (a layer that
+    # joined its pages with plain newlines): the headers beside it are furniture
+    edge |= {j for i, k in enumerate(kind) if k == "page_number" or (k == "bare" and i in ascending)
+             for j in range(i - 2, i + 3)}
     drop = [False] * len(lines)
     for i, k in enumerate(kind):
         if k is None:
