@@ -363,3 +363,23 @@ def test_year_briefs_listed_are_the_years_with_something_to_show(bundled_clean):
     for year in range(int(keys[0]) - 2, as_of.year + 2):
         b = YearBrief.make(year, bundled_clean, tables, as_of=as_of)
         assert (str(year) in keys) == (not b.acts.empty or not b.mispa.empty), year
+
+
+def test_pdf_without_weasyprints_system_libraries_says_what_to_do(monkeypatch):
+    """Windows without GTK: importing WeasyPrint raises OSError (it loads
+    Pango then). The brief's failure says what is missing and that HTML works."""
+    import builtins
+
+    from oaslib.briefs.render import html_to_pdf
+    from oaslib.errors import RenderError
+    real = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libgobject-2.0-0': error 0x7e")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(RenderError, match=r"Pango.*--format html") as e:
+        html_to_pdf("<p>brief</p>", "Country brief: Panama")
+    assert "libgobject" in str(e.value) and "\n" not in str(e.value)

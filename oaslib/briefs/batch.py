@@ -146,14 +146,25 @@ def start_method(platform: str = sys.platform, threads: int | None = None) -> st
     return "fork" if threads == 1 else "forkserver"
 
 
+def _importable(module: str) -> bool:
+    """Import ``module`` here; False when it cannot be (WeasyPrint without
+    its system libraries raises OSError: the briefs' PDFs then fail one by
+    one with a line that says why, the HTML is still made)."""
+    try:
+        importlib.import_module(module)
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 def _worker_pool(jobs: int) -> ProcessPoolExecutor:
     method = start_method()
     context = multiprocessing.get_context(method)
     if method == "fork":
         for module in WARM_MODULES:  # imported once here, shared by every forked worker
-            importlib.import_module(module)
+            _importable(module)
     elif method == "forkserver":
-        context.set_forkserver_preload(list(WARM_MODULES))
+        context.set_forkserver_preload([m for m in WARM_MODULES if _importable(m)])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 

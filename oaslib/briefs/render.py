@@ -247,7 +247,12 @@ def drop_empty_sections(nb) -> None:
 def html_to_pdf(html: str, title: str, lang: str = "en") -> bytes:
     import logging
 
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as e:  # Windows/macOS without Pango: WeasyPrint loads it when imported
+        raise RenderError("PDF needs WeasyPrint's system libraries (Pango), not found: see README, "
+                          "'On Windows'; --format html makes the briefs without them",
+                          text=str(e).splitlines()[0] if str(e) else None) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     doc = weasyprint.HTML(string=html, base_url=None).render()
