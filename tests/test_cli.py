@@ -21,6 +21,13 @@ def oaslib(*args, cwd=None):
                           timeout=300, cwd=cwd)
 
 
+def test_a_raw_folder_that_is_a_file_is_named_as_one(tmp_path):
+    (tmp_path / "sheets.txt").write_text("OAS Pillar\n", encoding="utf-8")
+    run = oaslib("clean", "--raw", str(tmp_path / "sheets.txt"), "--out", str(tmp_path / "out"))
+    assert run.returncode == 2 and run.stderr.strip().endswith("raw directory is a file, not a folder of documents")
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("args, says", [
     pytest.param(["clean", "--raw", "/nonexistent"], "/nonexistent", id="clean-missing-raw-dir"),
     pytest.param(["build", "--raw", "/nonexistent"], "/nonexistent", id="build-missing-raw-dir"),

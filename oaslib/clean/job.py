@@ -115,7 +115,8 @@ def check_raw_dir(raw_dir: Path) -> None:
     """A raw directory that is not there is the caller's mistake (a usage
     error, exit 2), not unreadable input."""
     if not Path(raw_dir).is_dir():
-        raise UsageError("raw directory does not exist", file=str(raw_dir))
+        raise UsageError("raw directory is a file, not a folder of documents" if Path(raw_dir).is_file()
+                         else "raw directory does not exist", file=str(raw_dir))
 
 
 @dataclass
