@@ -304,3 +304,19 @@ def test_a_worker_that_dies_fails_only_its_own_brief(three_states):
     briefs = json.loads((three_states / "out" / "manifest.json").read_text())["briefs"]
     assert briefs["year-2018"]["status"] == "failed" and "worker process died" in briefs["year-2018"]["error"]
     assert briefs["year-2017"]["status"] == briefs["year-2019"]["status"] == "made"
+
+
+def test_an_earlier_as_of_keeps_the_briefs_a_later_one_made(tmp_path):
+    """An open program covers every year to the as-of date: a run for an
+    earlier date plans no brief for the later years, yet they still have
+    their data and keep their files and history."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(sheet("Panama", 2019).replace("12/31/2019", "Continuous Program"), encoding="utf-8")
+    clean(raw, tmp_path / "clean")
+    later = dict(formats=("html",), log=lambda line: None)
+    assert run_reports("all", [], True, tmp_path / "out", tmp_path / "clean", as_of="2021-06-01", **later) == 0
+    assert set(statuses(tmp_path / "out")) == {"country-PAN", "year-2019", "year-2020", "year-2021"}
+    assert run_reports("all", [], True, tmp_path / "out", tmp_path / "clean", as_of="2020-06-01", **later) == 0
+    assert "year-2021" in statuses(tmp_path / "out")
+    assert (tmp_path / "out" / "year-2021.html").exists() and (tmp_path / "out" / "history" / "year-2021").is_dir()

@@ -264,7 +264,7 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         results = manifest.setdefault("briefs", {})
         if kind == "all":
-            _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, log)
+            _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, data_dir, log)
         todo, unplanned, snapshots = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
         save = lambda: store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")  # noqa: E731
         history, day = editions.history_dir(out_dir), date.fromisoformat(as_of)
@@ -438,10 +438,25 @@ def _settle_formats(res: dict, prev: dict, out_dir: Path) -> None:
                 (out_dir / name).unlink()
 
 
-def _remove_stale(results: dict, keep: set, out_dir: Path, log) -> None:
+def _remove_stale(results: dict, keep: set, out_dir: Path, data_dir: Path, log) -> None:
     """Forget briefs whose member state or year has no data any more, and
-    delete the files the manifest recorded for them (in every language)."""
-    for stem in sorted(s for s, b in results.items() if (b.get("kind"), b.get("key")) not in keep):
+    delete the files the manifest recorded for them (in every language).
+
+    "Any more" is judged on the date each brief was made for: a run with an
+    earlier ``--as-of`` plans no brief for the years after it, but the
+    briefs a later run made for them still have their data and stay."""
+    days: dict[str, set] = {}
+
+    def has_data(b: dict) -> bool:
+        kind, as_of = b.get("kind"), (b.get("parameters") or {}).get("as_of") or date.today().isoformat()
+        if (kind, as_of) not in days:
+            try:
+                days[kind, as_of] = set(available_keys(kind, data_dir, date.fromisoformat(as_of)))
+            except (OaslibError, ValueError):
+                days[kind, as_of] = set()
+        return b.get("key") in days[kind, as_of]
+
+    for stem in sorted(s for s, b in results.items() if (b.get("kind"), b.get("key")) not in keep and not has_data(b)):
         for f in results.pop(stem).get("outputs", {}).values():
             with contextlib.suppress(OSError):
                 (out_dir / f).unlink()
