@@ -103,12 +103,14 @@ class _Keeper:
         if self.km is not None and (self.kernel_name != kernel_name or not run_sync(self.km.is_alive)()):
             self.discard()
         if self.km is None:
-            # ipc: the kernel listens on local sockets only, not on TCP ports;
-            # the sockets and connection file live in a private directory,
-            # never in the output directory
+            # the connection file lives in a private directory, never in the
+            # output directory; on POSIX the kernel listens on local sockets
+            # there (ipc), not on TCP ports; ZeroMQ has no ipc on Windows,
+            # where it takes loopback TCP ports as Jupyter does
             self.dir = tempfile.mkdtemp(prefix="oaslib-kernel-")
-            self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
-                                         ip=os.path.join(self.dir, "kernel"),
+            where = (dict(transport="ipc", ip=os.path.join(self.dir, "kernel")) if os.name == "posix"
+                     else dict(transport="tcp", ip="127.0.0.1"))
+            self.km = AsyncKernelManager(kernel_name=kernel_name, **where,
                                          connection_file=os.path.join(self.dir, "connection.json"))
             self.kernel_name = kernel_name
         return self.km
