@@ -306,3 +306,42 @@ def test_reading_in_worker_processes_gives_the_same_tables(raw_copy, tmp_path, m
     for name in serial:
         pd.testing.assert_frame_equal(serial[name], parallel[name], obj=name)
     assert (parallel["quality"].problem == "duplicate document").sum() == 3
+
+
+# ------------------------------------------------ ensure_clean and the lock
+
+def test_tables_are_rebuilt_when_a_document_is_replaced_by_an_older_copy(raw_copy, tmp_path):
+    """cp -p, rsync, unzip and Windows Explorer keep a file's old time: the
+    contents decide, not the times alone."""
+    import os
+
+    from oaslib.clean.job import ensure_clean
+    out = tmp_path / "clean"
+    ensure_clean(raw_copy, out)
+    built = (out / "manifest.json").stat().st_mtime_ns
+    ensure_clean(raw_copy, out)  # nothing changed: nothing rebuilt
+    assert (out / "manifest.json").stat().st_mtime_ns == built
+    sheets = raw_copy / "000_3348439e6b9c1ad1.txt"
+    old = sheets.stat()
+    sheets.write_text(sheets.read_text(encoding="utf-8").replace("Spain (AECID)", "Italy"), encoding="utf-8")
+    os.utime(sheets, ns=(old.st_atime_ns, old.st_mtime_ns - 10**12))  # the copy keeps an old time
+    os.utime(raw_copy, ns=(old.st_atime_ns, old.st_mtime_ns - 10**12))
+    ensure_clean(raw_copy, out)
+    donors = pd.read_csv(out / "donors.csv", dtype=str)
+    assert "Italy" in set(donors.donor) and "Spain" not in set(donors.donor)
+
+
+def test_a_clean_while_another_run_writes_the_tables_exits_2_and_writes_nothing(raw_copy, tmp_path, capsys):
+    from .test_batch import another_run_holding
+    out = tmp_path / "clean"
+    with another_run_holding(out):
+        assert main(["clean", "--raw", str(raw_copy), "--out", str(out)]) == 2
+    assert "another oaslib run is writing to this directory" in capsys.readouterr().err
+    assert not (out / "activities.csv").exists()
+
+
+def test_a_usage_error_leaves_no_output_folder_behind(bundled_clean, tmp_path, capsys):
+    out = tmp_path / "reports"
+    assert main(["report", "country", "Narnia", "--data", str(bundled_clean), "--out", str(out)]) == 2
+    assert "no member state 'Narnia'" in capsys.readouterr().err
+    assert not out.exists()

@@ -41,7 +41,8 @@ from pathlib import Path
 
 from .. import __version__, paths
 from ..clean import store
-from ..errors import OaslibError, StoreError, UsageError
+from ..clean.store import lock  # noqa: F401 -- the CLI takes it from here too
+from ..errors import OaslibError, UsageError
 from . import editions
 from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
                      resolve_key)
@@ -166,52 +167,6 @@ def _worker_pool(jobs: int) -> ProcessPoolExecutor:
     elif method == "forkserver":
         context.set_forkserver_preload([m for m in WARM_MODULES if _importable(m)])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-
-
-#: Output directories whose lock this process holds (``lock`` is reentrant:
-#: the CLI takes it before cleaning, ``run_reports`` again for the batch).
-_HELD: set[Path] = set()
-
-
-@contextlib.contextmanager
-def lock(out_dir: Path):
-    """One run at a time per output directory (a cron run that overlaps the
-    previous one stops with a clear message instead of racing it).
-
-    filelock takes an OS lock (flock on POSIX, msvcrt on Windows) that the
-    OS drops when the holder dies, so a killed run never leaves a stale lock.
-    Who holds it is written to a separate file: on Windows the lock file
-    itself cannot be read by another process while locked."""
-    from filelock import FileLock, Timeout
-
-    out_dir = Path(out_dir)
-    key = out_dir.resolve()
-    if key in _HELD:
-        yield
-        return
-    holder = out_dir / ".oaslib.lock.holder"
-    file_lock = FileLock(str(out_dir / ".oaslib.lock"))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        file_lock.acquire(timeout=0)
-    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
-        try:
-            who = holder.read_text(encoding="utf-8").strip() or None
-        except OSError:
-            who = None
-        raise UsageError("another oaslib run is writing to this directory", file=str(out_dir),
-                         text=who) from None
-    except OSError as e:  # not a directory, no permission, read-only disk …
-        raise StoreError("cannot write output directory", file=str(out_dir), text=e.strerror) from None
-    _HELD.add(key)
-    try:
-        store.write_text(holder, f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
-        yield
-    finally:
-        _HELD.discard(key)
-        with contextlib.suppress(OSError):
-            holder.unlink()
-        file_lock.release()
 
 
 def _sweep_temporaries(out_dir: Path) -> None:

@@ -8,6 +8,7 @@ link sheets into programs -> declared tables (``schema``) -> atomic writes
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 from collections import Counter
@@ -59,14 +60,20 @@ class CleanResult:
 # ------------------------------------------------------------------ job
 
 def clean(raw_dir: Path, out_dir: Path) -> CleanResult:
-    """Read every document in ``raw_dir``, write every table to ``out_dir``."""
+    """Read every document in ``raw_dir``, write every table to ``out_dir``
+    (one run at a time per ``out_dir``: ``store.lock``)."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     check_raw_dir(raw_dir)
+    with store.lock(out_dir):
+        return _clean(raw_dir, out_dir)
+
+
+def _clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     result = CleanResult(out_dir)
     quality: list[dict] = []
     doc_records, mispa_frames = [], []
     mispa_seen: dict[str, str] = {}  # text hash -> first file with that report
-    paths = sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+    paths = _documents(raw_dir)
     for d in _map_documents(paths):
         result.files.append(d.entry)
         quality += d.quality
@@ -208,14 +215,35 @@ def _concat(frames, name):
 
 
 def ensure_clean(raw_dir: Path, clean_dir: Path) -> None:
-    """Build ``clean_dir`` when it is missing or older than ``raw_dir``."""
-    manifest = Path(clean_dir) / "manifest.json"
-    if manifest.exists():
-        built = manifest.stat().st_mtime
-        raw = Path(raw_dir)
-        if not raw.is_dir():
-            return
-        newest = max([raw.stat().st_mtime] + [p.stat().st_mtime for p in raw.iterdir()])
-        if newest <= built:
-            return
-    clean(raw_dir, clean_dir)
+    """Build ``clean_dir`` when it is missing or does not hold the tables of
+    the documents in ``raw_dir`` as they are now."""
+    raw = Path(raw_dir)
+    if not raw.is_dir() and (Path(clean_dir) / "manifest.json").exists():
+        return  # tables shipped without their documents: read them as they are
+    if not is_current(raw, Path(clean_dir)):
+        clean(raw, clean_dir)
+
+
+def _documents(raw_dir: Path) -> list[Path]:
+    """The files ``clean`` reads: not hidden, not folders."""
+    return sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
+
+
+def is_current(raw_dir: Path, clean_dir: Path) -> bool:
+    """Whether ``clean_dir`` was built from exactly the files of ``raw_dir``.
+    File times decide when they can (a file newer than the tables: not
+    current); otherwise the names and contents are checked against the
+    manifest, since a copy that keeps an older time (``cp -p``, rsync, an
+    unzipped archive, Windows Explorer) must count as a change too."""
+    manifest_path = clean_dir / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        built = manifest_path.stat().st_mtime
+        recorded = {i["file"]: i["sha256"] for i in manifest["inputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    files = _documents(raw_dir)
+    if raw_dir.stat().st_mtime > built or any(p.stat().st_mtime > built for p in files):
+        return False
+    return ({p.name for p in files} == set(recorded)
+            and all(store.file_sha256(p) == recorded[p.name] for p in files))

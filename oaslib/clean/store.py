@@ -8,16 +8,18 @@ on the same input give byte-identical files.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import StoreError
+from ..errors import StoreError, UsageError
 from .schema import TABLES, validate
 
 
@@ -120,3 +122,64 @@ def read_manifest(clean_dir: Path) -> dict:
     if not path.exists():
         raise StoreError("data has not been built; run `oaslib clean`", file=str(path))
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ locks
+
+#: Output directories whose lock this process holds (``lock`` is reentrant:
+#: the CLI takes it before cleaning, ``run_reports`` again for the batch).
+_HELD: set[Path] = set()
+
+
+@contextmanager
+def lock(out_dir: Path):
+    """One run at a time per output directory (``data/clean``, ``reports/``):
+    a cron run that overlaps the previous one, or a notebook building the
+    tables while a build writes them, stops with a clear message instead of
+    racing it.
+
+    filelock takes an OS lock (flock on POSIX, msvcrt on Windows) that the
+    OS drops when the holder dies, so a killed run never leaves a stale lock.
+    Who holds it is written to a separate file: on Windows the lock file
+    itself cannot be read by another process while locked."""
+    from filelock import FileLock, Timeout
+
+    out_dir = Path(out_dir)
+    key = out_dir.resolve()
+    if key in _HELD:
+        yield
+        return
+    holder = out_dir / ".oaslib.lock.holder"
+    file_lock = FileLock(str(out_dir / ".oaslib.lock"))
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        file_lock.acquire(timeout=0)
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        try:
+            who = holder.read_text(encoding="utf-8").strip() or None
+        except OSError:
+            who = None
+        raise UsageError("another oaslib run is writing to this directory", file=str(out_dir),
+                         text=who) from None
+    except OSError as e:  # not a directory, no permission, read-only disk …
+        raise StoreError("cannot write output directory", file=str(out_dir), text=e.strerror) from None
+    _HELD.add(key)
+    try:
+        write_text(holder, f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}")
+        yield
+    finally:
+        _HELD.discard(key)
+        with contextlib.suppress(OSError):
+            holder.unlink()
+        file_lock.release()
+        if created:  # a run that stopped before writing anything leaves no folder behind
+            _remove_if_only_lock(out_dir)
+
+
+def _remove_if_only_lock(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        if {p.name for p in folder.iterdir()} <= {".oaslib.lock"}:
+            with contextlib.suppress(FileNotFoundError):
+                (folder / ".oaslib.lock").unlink()
+            folder.rmdir()
