@@ -1,9 +1,10 @@
 """The ``oaslib`` command. Exit codes: 0 done, 1 some input or brief failed
-(everything else still written), 2 usage error. Errors are one line, never a
-traceback."""
+(everything else still written), 2 usage error, 3 internal error (a bug).
+Errors are one line, never a traceback (``OASLIB_DEBUG=1`` shows a bug's)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from datetime import date
@@ -198,6 +199,13 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("oaslib: interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # noqa: BLE001 -- a bug: one line for the log, the traceback on request
+        if os.environ.get("OASLIB_DEBUG"):
+            raise
+        last = (str(e).strip().splitlines() or [""])[-1][:200]
+        print(f"oaslib: internal error, please report it: {type(e).__name__}: {last} "
+              "(OASLIB_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

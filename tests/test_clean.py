@@ -345,3 +345,25 @@ def test_a_usage_error_leaves_no_output_folder_behind(bundled_clean, tmp_path, c
     assert main(["report", "country", "Narnia", "--data", str(bundled_clean), "--out", str(out)]) == 2
     assert "no member state 'Narnia'" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text, quoted", [
+    pytest.param("x" * 10_000_000, "x" * 199 + "…", id="ten-megabyte-line-cut-to-200"),
+    pytest.param("\x00\x01PK\x03\x04 binary", "\\x00\\x01PK\\x03\\x04 binary", id="binary-bytes-escaped"),
+    pytest.param("two\r\nlines\tand a tab", "two  lines and a tab", id="line-breaks-and-tabs-as-spaces"),
+])
+def test_a_quality_row_quotes_readable_text(text, quoted):
+    from oaslib.clean.schema import quality_row
+    assert quality_row("a.txt", text=text)["text"] == quoted
+
+
+def test_a_binary_file_named_txt_leaves_a_quality_table_csv_can_read(tmp_path):
+    import csv
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "sheets.txt").write_bytes(b"PK\x03\x04\x00\x00\x14\x00\x06\x00" + bytes(range(256)) * 4)
+    clean(raw, tmp_path / "out")
+    text = (tmp_path / "out" / "quality.csv").read_text(encoding="utf-8")
+    assert "\x00" not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows and all(r["source_file"] == "sheets.txt" for r in rows)

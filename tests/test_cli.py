@@ -88,3 +88,34 @@ def test_an_output_directory_that_cannot_be_made_is_one_line(bundled_clean, tmp_
                  "--out", str(blocker / "reports"))
     assert run.returncode == 1 and "cannot write" in run.stderr and str(blocker) in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+@pytest.mark.parametrize("damage, says", [
+    pytest.param(lambda d: (d / "activities.parquet").write_bytes(b"garbage"), "activities.parquet", id="parquet"),
+    pytest.param(lambda d: (d / "manifest.json").write_text('{"inputs": null}'), "manifest.json", id="manifest"),
+])
+def test_damaged_clean_tables_are_one_line_naming_the_file(bundled_clean, tmp_path, damage, says):
+    import shutil
+    data = tmp_path / "clean"
+    shutil.copytree(bundled_clean, data)
+    damage(data)
+    run = oaslib("report", "country", "Panama", "--data", str(data), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and says in run.stderr and "oaslib clean" in run.stderr
+
+
+def test_a_bug_is_one_line_with_exit_3_and_its_traceback_on_request(monkeypatch, capsys):
+    """A fault no check foresaw: one line naming it, exit 3; OASLIB_DEBUG=1 raises it."""
+    from oaslib import cli
+    from oaslib.clean import schema
+
+    def broken():
+        raise KeyError("column")
+    monkeypatch.setattr(schema, "data_dictionary", broken)
+    monkeypatch.delenv("OASLIB_DEBUG", raising=False)
+    assert cli.main(["dictionary"]) == 3
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "internal error" in err and "KeyError" in err
+    monkeypatch.setenv("OASLIB_DEBUG", "1")
+    with pytest.raises(KeyError):
+        cli.main(["dictionary"])

@@ -10,6 +10,8 @@ low for the briefs' kernels, and give errors in the kit's own one-line form.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -171,11 +173,19 @@ TABLES: dict[str, Table] = {t.name: t for t in
 QUOTE_CHARS = 200
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def quality_row(source_file, line=None, sheet_no=None, activity_id=None, field=None, problem="",
                 text=None) -> dict:
-    """One row of the quality table, its quoted text cut to ``QUOTE_CHARS``."""
-    if text is not None and len(text) > QUOTE_CHARS:
-        text = text[:QUOTE_CHARS - 1] + "…"
+    """One row of the quality table, its quoted text cut to ``QUOTE_CHARS``
+    and its control characters written as escapes (a binary file's NUL or a
+    stray CR would make quality.csv read as binary or split a row)."""
+    if text is not None:
+        text = _CONTROL.sub(lambda m: " " if m.group().isspace() else f"\\x{ord(m.group()):02x}",
+                            text[:QUOTE_CHARS * 4])
+        if len(text) > QUOTE_CHARS:
+            text = text[:QUOTE_CHARS - 1] + "…"
     return {"source_file": source_file, "line": line, "sheet_no": sheet_no, "activity_id": activity_id,
             "field": field, "problem": problem, "text": text}
 
@@ -219,7 +229,7 @@ def validate(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 def data_dictionary() -> str:
     """Markdown description of every table, generated from the declarations."""
     lines = ["# Data dictionary", "",
-             "Generated from `oaslib/schema.py` by `oaslib dictionary`; do not edit by hand.", ""]
+             "Generated from `oaslib/clean/schema.py` by `oaslib dictionary`; do not edit by hand.", ""]
     for t in TABLES.values():
         lines += [f"## `{t.name}`", "", t.description, ""]
         if t.primary_key:

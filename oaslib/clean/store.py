@@ -102,7 +102,12 @@ def read_table(name: str, clean_dir: Path) -> pd.DataFrame:
     path = Path(clean_dir) / f"{name}.parquet"
     if not path.exists():
         raise StoreError(f"table {name} has not been built; run `oaslib clean`", file=str(path))
-    return validate(pd.read_parquet(path), table)
+    try:
+        df = pd.read_parquet(path)
+    except Exception as e:  # noqa: BLE001 -- pyarrow raises several kinds for a damaged file
+        raise StoreError(f"table {name} cannot be read (damaged?); run `oaslib clean`", file=str(path),
+                         text=(str(e).splitlines() or [type(e).__name__])[0]) from None
+    return validate(df, table)
 
 
 def file_sha256(path: Path) -> str:
@@ -121,7 +126,13 @@ def read_manifest(clean_dir: Path) -> dict:
     path = Path(clean_dir) / "manifest.json"
     if not path.exists():
         raise StoreError("data has not been built; run `oaslib clean`", file=str(path))
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(i["file"], str) and isinstance(i["sha256"], str) for i in manifest["inputs"]):
+            raise TypeError("an input without file or sha256")
+    except (ValueError, KeyError, TypeError) as e:
+        raise StoreError("manifest is damaged; run `oaslib clean`", file=str(path), text=str(e)[:200]) from None
+    return manifest
 
 
 # ------------------------------------------------------------------ locks
