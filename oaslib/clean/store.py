@@ -39,6 +39,11 @@ def atomic_path(target: Path, mode: str = "wb"):
         yield Path(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except PermissionError as e:
+        _unlink(tmp)
+        # Windows will not replace a file another program holds open
+        raise StoreError("cannot write (is it open in another program, such as a PDF viewer or Excel?)",
+                         file=str(target), text=e.strerror) from None
     except OSError as e:
         _unlink(tmp)
         raise StoreError("cannot write", file=str(target), text=e.strerror) from None
