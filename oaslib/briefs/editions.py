@@ -183,11 +183,18 @@ class Changes:
                 out.append(f"<h4{keep}>{escape(title)}</h4><ul>"
                            + "".join(f"<li>{escape(_name(r, L))}</li>" for _, r in rows.iterrows()) + "</ul>")
         if len(self.changed):
-            body = "".join(f"<tr><td>{escape(_name(r, L))}</td><td>{escape(L._(COMPARED[r.field]))}</td>"
-                           f"<td>{escape(_shown(r.field, r.old, L))}</td><td>{escape(_shown(r.field, r.new, L))}</td></tr>"
-                           for _, r in self.changed.iterrows())
+            # one block of rows per program: its name once (rowspan), then each field that changed
+            body = ""
+            for _, g in self.changed.groupby("key", sort=False):
+                name = escape(_name(g.iloc[0], L))
+                for i, r in enumerate(g.itertuples()):
+                    first = f'<td rowspan="{len(g)}">{name}</td>' if i == 0 else ""
+                    body += (f"<tr>{first}<td>{escape(L._(COMPARED[r.field]))}</td>"
+                             f"<td>{escape(_shown(r.field, r.old, L))}</td><td>{escape(_shown(r.field, r.new, L))}</td></tr>")
             heads = "".join(f"<th>{escape(h)}</th>" for h in (L._("Program"), L._("What"), L._("Before"), L._("Now")))
-            out.append(f'<h4{keep}>{escape(L._("Changed"))}</h4><table class="changes"><colgroup>'
+            # a marked string outside the f-string: Babel's extractor does not look inside f-strings
+            changed = L._("Changed")
+            out.append(f'<h4{keep}>{escape(changed)}</h4><table class="changes"><colgroup>'
                        '<col style="width:44%"><col style="width:10%"><col><col></colgroup>'
                        f"<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>")
         for title, rows in ((L._("New MISPA activities"), self.new_mispa),
