@@ -96,7 +96,7 @@ def snapshot(brief) -> pd.DataFrame:
     m = brief.mispa
     mispa = pd.DataFrame({
         "item": "mispa", "key": m.mispa_id.astype(str),
-        "label": [_text(t) or _clip(_text(x), 110) for t, x in zip(m.title, m.text)],
+        "label": [_text(t) or clip(_text(x), 110) for t, x in zip(m.title, m.text)],
         "country": "", "start_date": "", "end_date": "", "end_status": "", "status": "", "donors": "",
         "agency": m.agency.map(_text), "year": m.year.astype("Int64").astype("string").fillna("")},
         columns=SNAPSHOT_COLUMNS)
@@ -104,9 +104,10 @@ def snapshot(brief) -> pd.DataFrame:
     return out.sort_values(["item", "key"]).reset_index(drop=True)
 
 
-def _clip(text: str, n: int) -> str:
-    """An untitled MISPA paragraph's opening words."""
-    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+def clip(text: str, n: int) -> str:
+    """An untitled MISPA paragraph's opening words, cut between words (the
+    brief's MISPA table and the snapshot show the same)."""
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 # -------------------------------------------------------------- compare
