@@ -277,6 +277,23 @@ def test_main_part_fits_five_pages_then_the_annex(rendered):
         assert column not in rest
 
 
+def test_page_one_is_full_and_a_short_annex_follows_on(rendered):
+    """Page 1 of Panama carries the summary, the figures and the one-line
+    first-edition 'Since the last brief' (its note once dragged the timeline's
+    heading along and left half the page blank); the running header names
+    the brief. A year brief's annex, a few notes on the data, follows on
+    where it fits rather than on a page of its own."""
+    country = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "country-PAN.pdf")).pages]
+    for part in ("Summary", "At a glance", "Since the last brief", "This is the first edition"):
+        assert part in country[0], part
+    assert "Country brief: Panama" in country[1]  # the running header (pypdf reads it last)
+    year = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "year-2017.pdf")).pages]
+    assert "Year brief: 2017" in year[0]
+    # only an annex with the profiles asks for a page of its own
+    assert '<h2 class="annex">' in (rendered / "year-2017.html").read_text(encoding="utf-8")
+    assert '<h2 class="annex new-page">' in (rendered / "country-PAN.html").read_text(encoding="utf-8")
+
+
 def test_timeline_cuts_no_name_and_marks_an_unknown_start(rendered):
     html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
     timeline = html[html.index(">Timeline<"):html.index(">Who funds the programs<")]

@@ -178,6 +178,10 @@ def test_index_links_both_languages(spanish):
     index = (spanish / "index.html").read_text(encoding="utf-8")
     for f in ("country-PAN.pdf", "country-PAN.es.pdf", "country-PAN.html", "country-PAN.es.html"):
         assert f'href="{f}"' in index
+    # one row per member state, its editions side by side (not a second "Panama (ES)" row)
+    (row,) = [r for r in index.split("<tr>") if 'href="country-PAN.pdf"' in r]
+    assert 'href="country-PAN.es.pdf"' in row and "English" in row and "Español" in row
+    assert "(ES)" not in index
     assert not (spanish / "year-2017.pdf").exists()  # only the edition asked for
 
 
