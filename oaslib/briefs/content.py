@@ -479,10 +479,14 @@ class CountryBrief(_Brief):
         if self.acts.empty:
             return Html("")
         L, f = self.L, self.facts()
-        cards = [(L._("programs"), f["programs"]),
-                 (L.n("active on the as-of date, {n} with no end date",
-                      "active on the as-of date, {n} with no end date", f["open_ended"])
-                  if f["open_ended"] else L._("active on the as-of date"), f["active"]),
+        if not f["open_ended"]:
+            active = L._("active on the as-of date")
+        elif f["open_ended"] == f["active"]:  # "4 active, 4 with no end date" repeats the figure
+            active = L._("active on the as-of date, none with an end date")
+        else:
+            active = L.n("active on the as-of date, {n} with no end date",
+                         "active on the as-of date, {n} with no end date", f["open_ended"])
+        cards = [(L._("programs"), f["programs"]), (active, f["active"]),
                  (L._("end in the next 12 months"), f["ending_soon"]),
                  (L.p("card", "ended"), f["ended"]), (L._("not started yet"), f["not_started"]),
                  (L._("dates not given"), f["undated"]), (L._("donors"), f["donors"])]
