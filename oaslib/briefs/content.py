@@ -75,7 +75,8 @@ def table(df: pd.DataFrame, cls: str = "", widths: list | None = None) -> str:
     widths = widths or [None] * len(df.columns)
     cols = "".join(f'<col style="width:{w}">' if w else "<col>" for w in widths)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_v(v)}</td>" for v in row) + "</tr>"
+    # a cell with nothing to say shows a dash: an empty cell reads as a layout slip
+    body = "".join("<tr>" + "".join(f"<td>{_v(v) or '–'}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
     return (f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
@@ -261,8 +262,7 @@ def mispa_table(m: pd.DataFrame, L: Lang) -> str:
     names = t.countries.fillna("").map(lambda cs: "; ".join(sorted((L.country(c) for c in cs.split(";") if c),
                                                                   key=_sort_key)))
     from .editions import clip
-    # an undated activity: a dash, not an empty cell that reads as a layout slip
-    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string").fillna("–"),
+    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string"),
                       L._("Activity"): [r.title if pd.notna(r.title) else clip(r.text, 110)
                                         for r in t.itertuples()],
                       L._("Member states"): names})
