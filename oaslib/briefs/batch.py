@@ -334,7 +334,8 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
             continue
         # what the section "Since the last brief" will say, for the index and manifest
         snapshots[stem] = editions.snapshot(b)
-        since, previous = editions.previous_edition(history, stem, day if k == "country" else None)
+        since, previous = editions.previous_edition(history, stem, day if k == "country" else None,
+                                                    current=snapshots[stem], day=day)
         entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
         todo.append(entry)
     return todo, failed, snapshots

@@ -216,7 +216,8 @@ class _Brief:
         country brief: the latest on or before its as-of date)."""
         from . import editions
         as_of = self.as_of if self.KIND == "country" else None
-        return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of)
+        return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of,
+                                    day=self.as_of)
 
     def changes_section(self) -> Html:
         """What changed since the previous edition of this brief, when it is

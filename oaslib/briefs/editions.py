@@ -263,9 +263,18 @@ def history_dir(out_dir: Path) -> Path:
     return Path(out_dir) / HISTORY
 
 
-def previous_edition(history: Path | None, stem: str, as_of: date | None = None) -> tuple[date | None, pd.DataFrame | None]:
+def previous_edition(history: Path | None, stem: str, as_of: date | None = None,
+                     current: pd.DataFrame | None = None,
+                     day: date | None = None) -> tuple[date | None, pd.DataFrame | None]:
     """The latest kept snapshot of a brief on or before ``as_of`` (any date
-    when None), with its date; (None, None) when there is none."""
+    when None), with its date; (None, None) when there is none.
+
+    A snapshot of ``day`` (the date this edition is made on) that equals
+    ``current`` is this very edition made again (``--force``, a new oaslib,
+    a re-run of ``report``): comparing with it would replace the morning's
+    list of changes with "nothing has changed". The edition before it is
+    the previous one. A snapshot of the same day that differs (the data
+    changed since) is a real previous edition."""
     folder = Path(history) / stem if history else None
     if folder is None or not folder.is_dir():
         return None, None
@@ -277,10 +286,19 @@ def previous_edition(history: Path | None, stem: str, as_of: date | None = None)
             continue
         if as_of is None or d <= as_of:
             dated.append((d, f))
-    if not dated:
-        return None, None
-    d, f = max(dated)
-    return d, pd.read_csv(f, dtype=str, keep_default_na=False)
+    for d, f in sorted(dated, reverse=True):
+        snap = pd.read_csv(f, dtype=str, keep_default_na=False)
+        if current is not None and d == day and _same(snap, current):
+            continue
+        return d, snap
+    return None, None
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    def norm(df):
+        return (df.reindex(columns=SNAPSHOT_COLUMNS).fillna("").astype(str)
+                .sort_values(["item", "key"]).reset_index(drop=True))
+    return norm(a).equals(norm(b))
 
 
 def save_edition(history: Path, stem: str, as_of: date, snap: pd.DataFrame) -> Path:
@@ -292,7 +310,9 @@ def save_edition(history: Path, stem: str, as_of: date, snap: pd.DataFrame) -> P
     return target
 
 
-def changes_for(brief, stem: str, history: Path | None, as_of: date | None = None) -> Changes:
-    """This brief's changes since its latest kept edition."""
-    d, prev = previous_edition(history, stem, as_of)
-    return compare(prev, snapshot(brief), d)
+def changes_for(brief, stem: str, history: Path | None, as_of: date | None = None,
+                day: date | None = None) -> Changes:
+    """This brief's changes since its previous kept edition (``previous_edition``)."""
+    current = snapshot(brief)
+    d, prev = previous_edition(history, stem, as_of, current, day)
+    return compare(prev, current, d)
