@@ -212,8 +212,10 @@ class _Brief:
         return brief_stem(self.KIND, self.key, self.lang)
 
     def changes(self):
-        """What changed since the latest kept edition of this brief (a
-        country brief: the latest on or before its as-of date)."""
+        """What changed since the previous kept edition of this brief (a
+        country brief: the latest on or before its as-of date; this very
+        edition, made again the same day, does not count: see
+        ``editions.previous_edition``)."""
         from . import editions
         as_of = self.as_of if self.KIND == "country" else None
         return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of,
@@ -529,7 +531,8 @@ class CountryBrief(_Brief):
         svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"))
         kinds = (d.assign(name=names).groupby("donor_kind", sort=False).name.agg(lambda s: ", ".join(s))
                  .reset_index())
-        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(lambda k: capital(L._(k))), L._("Donors"): kinds.name})
+        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(lambda k: capital(L._(k))),
+                          L._("Donors"): kinds.name})
         return section("donors", L._("Who funds the programs"),
                        (f'<figure class="chart">{svg}</figure>' if svg else "") + table(t, "donors", ["30%", None]))
 

@@ -190,8 +190,8 @@ class Changes:
                 name = escape(_name(g.iloc[0], L))
                 for i, r in enumerate(g.itertuples()):
                     first = f'<td rowspan="{len(g)}">{name}</td>' if i == 0 else ""
-                    body += (f"<tr>{first}<td>{escape(L._(COMPARED[r.field]))}</td>"
-                             f"<td>{escape(_shown(r.field, r.old, L))}</td><td>{escape(_shown(r.field, r.new, L))}</td></tr>")
+                    old, new = (escape(_shown(r.field, v, L)) for v in (r.old, r.new))
+                    body += f"<tr>{first}<td>{escape(L._(COMPARED[r.field]))}</td><td>{old}</td><td>{new}</td></tr>"
             heads = "".join(f"<th>{escape(h)}</th>" for h in (L._("Program"), L._("What"), L._("Before"), L._("Now")))
             # a marked string outside the f-string: Babel's extractor does not look inside f-strings
             changed = L._("Changed")
