@@ -252,12 +252,12 @@ def test_year_summary_figures_equal_the_tables(rendered):
     summary = text[text.index("Summary") + len("Summary"):text.index("At a glance")]
     html = page((rendered / "year-2017.html").read_text(encoding="utf-8"))
     rows = table_of(html, "programs")
-    m = re.search(r"In 2017, (\d+) programs were active in (\d+) member states\. (\d+|None) of them started that "
-                  r"year; (\d+|none) ended that year\. (.+?) had the most \((\d+) programs\)", summary)
+    m = re.search(r"In 2017, (\d+) programs were active in (\d+) member states\. Of them, (\d+|none) started that "
+                  r"year and (\d+|none) ended\. (.+?) had the most \((\d+) programs\)", summary)
     assert m, summary
     assert int(m[1]) == len({r[1] for r in rows}) and int(m[2]) == len({r[0] for r in rows})
     started = [i for i in html.items if i.endswith(")")][: int(m[3]) if m[3].isdigit() else 0]
-    assert m[3] == "None" or int(m[3]) == len({i.rsplit(" (", 1)[0] for i in started})
+    assert m[3] == "none" or int(m[3]) == len({i.rsplit(" (", 1)[0] for i in started})
     assert int(m[6]) == max(sum(r[0] == s for r in rows) for s in {r[0] for r in rows})
     assert f"{m[1]} programs active" in text
 
@@ -277,6 +277,23 @@ def test_main_part_fits_five_pages_then_the_annex(rendered):
         assert column not in rest
 
 
+def test_page_one_is_full_and_a_short_annex_follows_on(rendered):
+    """Page 1 of Panama carries the summary, the figures and the one-line
+    first-edition 'Since the last brief' (its note once dragged the timeline's
+    heading along and left half the page blank); the running header names
+    the brief. A year brief's annex, a few notes on the data, follows on
+    where it fits rather than on a page of its own."""
+    country = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "country-PAN.pdf")).pages]
+    for part in ("Summary", "At a glance", "Since the last brief", "This is the first edition"):
+        assert part in country[0], part
+    assert "Country brief: Panama" in country[1]  # the running header (pypdf reads it last)
+    year = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "year-2017.pdf")).pages]
+    assert "Year brief: 2017" in year[0]
+    # only an annex with the profiles asks for a page of its own
+    assert '<h2 class="annex">' in (rendered / "year-2017.html").read_text(encoding="utf-8")
+    assert '<h2 class="annex new-page">' in (rendered / "country-PAN.html").read_text(encoding="utf-8")
+
+
 def test_timeline_cuts_no_name_and_marks_an_unknown_start(rendered):
     html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
     timeline = html[html.index(">Timeline<"):html.index(">Who funds the programs<")]
@@ -286,6 +303,33 @@ def test_timeline_cuts_no_name_and_marks_an_unknown_start(rendered):
             "and other individuals involved in criminal proceedings related to Organized Crime in Central America")
     assert name in labels  # wrapped over lines, whole
     assert "start not given" in labels  # Alternatives to Incarceration: an end and no start
+
+
+def test_timeline_names_do_not_touch(rendered):
+    """Between two programs' wrapped names there is more room than between
+    the lines of one name (the baselines of the SVG's label lines)."""
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    svg = html[html.index(">Timeline<"):html.index(">Who funds the programs<")]
+    ticks = [t[t.index('<g id="text_'):] for t in svg.split('<g id="ytick_')[1:]]
+    # a one-line name is placed by y="…", each line of a wrapped one by translate(x y)
+    labels = [[float(a or b) for a, b in re.findall(r'<text [^>]*?(?:y="([\d.]+)"|translate\([\d.]+ ([\d.]+)\))[^>]*>',
+                                                    t[:t.index("</g>")])] for t in ticks]
+    pitch = max(b - a for ys in labels for a, b in zip(ys, ys[1:]))  # lines within one name
+    gaps = [nxt[0] - cur[-1] for cur, nxt in zip(labels, labels[1:])]
+    assert len(labels) > 5 and min(gaps) > 1.2 * pitch, (pitch, gaps)
+
+
+def test_mispa_table_cuts_between_words_and_dashes_a_missing_year(rendered):
+    rows = table_of(page((rendered / "country-PAN.html").read_text(encoding="utf-8")), "mispa")
+    from oaslib.clean import store
+    texts = [" ".join(t.split()) for t in store.read_table("mispa_activities", rendered.parent / "clean").text]
+    cut = [r[2].removesuffix(" …") for r in rows if r[2].endswith("…")]
+    assert cut and all(r[2].endswith(" …") for r in rows if r[2].endswith("…"))
+    for opening in cut:  # the words before the cut are whole words of the paragraph ("Methodol…" was not)
+        assert any(t.startswith(opening) and t[len(opening):][:1] in (" ", ",", ";", ":") for t in texts), opening
+    assert all(re.fullmatch(r"\d{4}|–", r[1]) for r in rows)
+    states = [r[3].split("; ") for r in rows]
+    assert all(s == sorted(s) for s in states)
 
 
 def test_section_with_nothing_to_show_is_left_out(rendered):

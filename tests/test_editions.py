@@ -174,6 +174,23 @@ def test_a_changed_sheet_is_named_in_the_next_edition_and_only_its_brief_is_rema
     assert "Italy" in set(kept.donors) and "Spain" not in set(kept.donors)  # the second edition replaced the first
 
 
+def test_an_edition_made_again_the_same_day_keeps_its_list_of_changes(bundled):
+    """Remaking today's edition (--force, a new oaslib) compares it with the
+    edition before it, not with itself: the change stays listed."""
+    build(bundled, "2020-07-02", "Panama")
+    sheets = bundled / "raw" / "000_3348439e6b9c1ad1.txt"
+    sheets.write_text(sheets.read_text(encoding="utf-8").replace("Spain (AECID)", "Italy"), encoding="utf-8")
+    clean(bundled / "raw", bundled / "clean")
+    assert build(bundled, "2020-07-03", "Panama")["country-PAN"]["since"]["summary"] == \
+        "1 program changed since 2 July 2020"
+    assert run_reports("country", ["Panama"], False, bundled / "out", bundled / "clean", formats=("html",),
+                       as_of="2020-07-03", force=True, log=lambda line: None) == 0
+    again = json.loads((bundled / "out" / "manifest.json").read_text())["briefs"]["country-PAN"]
+    assert again["status"] == "made" and again["since"]["summary"] == "1 program changed since 2 July 2020"
+    html = (bundled / "out" / "country-PAN.html").read_text()
+    assert "Since the last brief (2 July 2020)" in html and "<td>donors</td><td>Spain</td><td>Italy</td>" in html
+
+
 def test_the_next_day_on_unchanged_data_makes_nothing(bundled):
     build(bundled, "2020-07-02", "Panama", "Jamaica")
     again = build(bundled, "2020-07-03", "Panama", "Jamaica")

@@ -300,7 +300,8 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
             continue
         # what the section "Since the last brief" will say, for the index and manifest
         snapshots[stem] = editions.snapshot(b)
-        since, previous = editions.previous_edition(history, stem, day if k == "country" else None)
+        since, previous = editions.previous_edition(history, stem, day if k == "country" else None,
+                                                    current=snapshots[stem], day=day)
         entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
         todo.append(entry)
     return todo, failed, snapshots
@@ -424,7 +425,10 @@ def _headline_text(kind: str, numbers: dict) -> str:
     if not numbers:
         return ""
     parts = []
-    for k, v in numbers.items():
+    # a fixed order: a manifest read back and rewritten may hold its keys sorted
+    known = ("programs", "member states", "donors", "MISPA activities")
+    ordered = sorted(numbers.items(), key=lambda kv: known.index(kv[0]) if kv[0] in known else len(known))
+    for k, v in ordered:
         if k == "programs" and v == 0 and kind == "country":
             parts.append("no program sheets")
         elif v or k == "programs":
@@ -434,41 +438,61 @@ def _headline_text(kind: str, numbers: dict) -> str:
     return " · ".join(parts)
 
 
+#: A language's name in itself, for the index's links ("English", "Español").
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def _edition_cell(b: dict) -> str:
+    """One edition's links, status and time: 'English: HTML · PDF · CSV · IPYNB'."""
+    files = b.get("outputs", {})
+    order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
+    links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
+    lang = b.get("lang", "en")
+    status = escape(b["status"])
+    if b["status"] == "failed":
+        status = f"<strong class='failed'>{status}</strong>"
+    err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
+    made = escape(b.get("made_at", "")[:16].replace("T", " "))
+    return (f"<div class='edition'><span class='lang'>{escape(LANGUAGE_NAMES.get(lang, lang))}</span> {links}"
+            f"<br><span class='note'>{status} {made}</span>{err}</div>")
+
+
 def index_html(manifest: dict) -> str:
+    """The index page: one row per member state or year, its editions in
+    every language side by side (a row per language read as a list of
+    duplicates), what each made brief shows and what changed."""
     from ..clean.countries import country_name
 
     css = (paths.TEMPLATES / "brief.css").read_text(encoding="utf-8")
     sections = []
     for kind, title, label in (("country", "Member states", "Member state"), ("year", "Years", "Year")):
+        by_key: dict = {}
+        for b in manifest.get("briefs", {}).values():
+            if b.get("kind") == kind:
+                by_key.setdefault(b.get("key"), []).append(b)
+        keys = sorted(by_key, key=lambda k: country_name(k) if kind == "country" else k)
         rows = []
-        entries = sorted(((b.get("key"), b) for b in manifest.get("briefs", {}).values() if b.get("kind") == kind),
-                         key=lambda kb: (country_name(kb[0]) if kind == "country" else kb[0],
-                                         kb[1].get("lang", "en") != "en", kb[1].get("lang", "")))
-        for key, b in entries:
+        for key in keys:
+            editions_ = sorted(by_key[key], key=lambda b: (b.get("lang", "en") != "en", b.get("lang", "")))
             name = country_name(key) if kind == "country" else key
-            if b.get("lang", "en") != "en":  # the edition in another language, on the row after the English one
-                name += f" ({b['lang'].upper()})"
-            files = b.get("outputs", {})
-            order = [k for k in ("html", "pdf", "csv", "ipynb") if k in files]
-            links = " · ".join(f'<a href="{escape(files[k], quote=True)}">{escape(k.upper())}</a>' for k in order)
-            head = escape(_headline_text(kind, b.get("headline") or {}))
-            if (b.get("since") or {}).get("summary"):  # one line: what this edition changed
-                head += f'<br><span class="note">{escape(b["since"]["summary"])}</span>'
-            err = f'<br><span class="note">{escape(b["error"])}</span>' if b.get("error") else ""
-            status = escape(b["status"])
-            if b["status"] == "failed":
-                status = f"<strong class='failed'>{status}</strong>"
-            rows.append(f"<tr><td>{escape(name)}</td><td class='nowrap'>{links}</td><td>{status}{err}</td>"
-                        f"<td class='nowrap'>{escape(b.get('made_at', '')[:16].replace('T', ' '))}</td>"
+            lead = editions_[0]  # the English edition when there is one: the index is English
+            head = escape(_headline_text(kind, lead.get("headline") or {}))
+            if (lead.get("since") or {}).get("summary"):  # one line: what this edition changed
+                head += f'<br><span class="note">{escape(lead["since"]["summary"])}</span>'
+            rows.append(f"<tr><td>{escape(name)}</td><td>{''.join(map(_edition_cell, editions_))}</td>"
                         f"<td>{head}</td></tr>")
         if rows:
             sections.append(f"<h2>{title}</h2><table class='index'><colgroup><col style='width:19%'>"
-                            "<col style='width:24%'><col style='width:9%'><col style='width:18%'><col></colgroup>"
-                            f"<thead><tr><th>{label}</th><th>Files</th><th>Status</th><th>Made (UTC)</th>"
+                            "<col style='width:42%'><col></colgroup>"
+                            f"<thead><tr><th>{label}</th><th>Editions (status, made UTC)</th>"
                             f"<th>Headline</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     briefs = manifest.get("briefs", {}).values()
     n, failed = len(briefs), sum(1 for b in briefs if b.get("status") == "failed")
-    summary = f"{n} briefs" + (f", <strong class='failed'>{failed} failed</strong>" if failed else "")
+    langs = sorted({b.get("lang", "en") for b in briefs}, key=lambda lang: (lang != "en", lang))
+    keys = {(b.get("kind"), b.get("key")) for b in briefs}
+    summary = (f"{len(keys)} briefs" if len(langs) < 2 else
+               f"{len(keys)} briefs in {len(langs)} languages ({n} editions)")
+    summary += f", <strong class='failed'>{failed} failed</strong>" if failed else ""
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'><title>OAS security briefs</title>"
             f"<style>{css}</style></head><body><header class='brief'><p class='kicker'>OAS Secretariat for "

@@ -30,7 +30,7 @@ def _label(text: str, width: int = 34) -> str:
 
 def _figure(n_rows: int, label_lines: int = 0):
     plt = _plt()
-    return plt.subplots(figsize=(WIDTH_IN, 0.3 * n_rows + 0.12 * label_lines + 0.7), layout="constrained")
+    return plt.subplots(figsize=(WIDTH_IN, 0.2 * n_rows + 0.12 * label_lines + 0.7), layout="constrained")
 
 
 def on_timeline(acts: pd.DataFrame) -> pd.Series:
@@ -75,8 +75,10 @@ def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
     lo = min(d for _, s, e, _ in rows for d in (s, e) if d)
     hi = max([d for _, s, e, _ in rows for d in (s, e) if d] + [as_of])
     lo, hi = date(lo.year, 1, 1), date(hi.year + 1, 1, 1)
-    # A row is as tall as its wrapped label, so long names never overlap.
-    heights = [max(1.0, 0.42 * (label.count("\n") + 1) + 0.2) for label, *_ in rows]
+    # A row is as tall as its wrapped label plus a gap, so the last line of
+    # one name never touches the first of the next: one row unit is 0.27 in
+    # (19.4 pt) and a line of 8.5 pt type takes 10.2 pt, 0.53 of a unit.
+    heights = [max(1.0, 0.53 * (label.count("\n") + 1) + 0.3) for label, *_ in rows]
     ys = [sum(heights[:i]) + h / 2 for i, h in enumerate(heights)]
     plt = _plt()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.27 * sum(heights) + 0.6), layout="constrained")

@@ -75,7 +75,8 @@ def table(df: pd.DataFrame, cls: str = "", widths: list | None = None) -> str:
     widths = widths or [None] * len(df.columns)
     cols = "".join(f'<col style="width:{w}">' if w else "<col>" for w in widths)
     head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_v(v)}</td>" for v in row) + "</tr>"
+    # a cell with nothing to say shows a dash: an empty cell reads as a layout slip
+    body = "".join("<tr>" + "".join(f"<td>{_v(v) or '–'}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
     return (f'<table class="{cls}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
@@ -87,10 +88,15 @@ def figures(items: list[tuple[str, str]]) -> str:
     return f'<div class="figures">{cells}</div>'
 
 
+def capital(text: str) -> str:
+    """'member state' -> 'Member state' (the rest as written: 'the United States' keeps its capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def prose(sentences: list[str]) -> str:
     """Sentences as one paragraph, each opening with a capital ('the United
     States funds…' -> 'The United States funds…')."""
-    text = " ".join(s[:1].upper() + s[1:] for s in sentences if s)
+    text = " ".join(capital(s) for s in sentences if s)
     return f'<p class="summary">{escape(text)}</p>' if text else ""
 
 
@@ -206,11 +212,14 @@ class _Brief:
         return brief_stem(self.KIND, self.key, self.lang)
 
     def changes(self):
-        """What changed since the latest kept edition of this brief (a
-        country brief: the latest on or before its as-of date)."""
+        """What changed since the previous kept edition of this brief (a
+        country brief: the latest on or before its as-of date; this very
+        edition, made again the same day, does not count: see
+        ``editions.previous_edition``)."""
         from . import editions
         as_of = self.as_of if self.KIND == "country" else None
-        return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of)
+        return editions.changes_for(self, self.stem(), Path(self.history_dir) if self.history_dir else None, as_of,
+                                    day=self.as_of)
 
     def changes_section(self) -> Html:
         """What changed since the previous edition of this brief, when it is
@@ -228,7 +237,11 @@ class _Brief:
         if not parts:
             return Html("")
         heading = self.L._("Annex")
-        return Html(f'<h2 class="annex">{escape(heading)}</h2>')
+        # program profiles run to pages: they start on a page of their own; a
+        # few notes on the data alone follow on (a year brief's third page
+        # held nothing else)
+        cls = "annex new-page" if "profiles" in parts else "annex"
+        return Html(f'<h2 class="{cls}">{escape(heading)}</h2>')
 
     ANNEX: tuple[str, ...] = ("quality_section",)
 
@@ -248,12 +261,21 @@ def mispa_table(m: pd.DataFrame, L: Lang) -> str:
     if m.empty:
         return ""
     t = m.sort_values(["agency", "year", "line"])
-    names = t.countries.fillna("").map(lambda cs: "; ".join(L.country(c) for c in cs.split(";") if c))
-    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("string").fillna(""),
-                      L._("Activity"): [r.title if pd.notna(r.title) else (r.text[:110] + "…")
+    # the member states in the reader's alphabetical order, not the report's
+    names = t.countries.fillna("").map(lambda cs: "; ".join(sorted((L.country(c) for c in cs.split(";") if c),
+                                                                  key=_sort_key)))
+    from .editions import clip
+    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string"),
+                      L._("Activity"): [r.title if pd.notna(r.title) else clip(r.text, 110)
                                         for r in t.itertuples()],
                       L._("Member states"): names})
     return table(t, "mispa", ["7.4em", "3.6em", "41%", None])
+
+
+def _sort_key(name: str) -> str:
+    """A name's place in an alphabetical list: accents do not send 'Panamá' after 'Perú'."""
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c)).casefold()
 
 
 def agency_counts(m: pd.DataFrame, L: Lang) -> str:
@@ -277,7 +299,10 @@ def quality_notes(q: pd.DataFrame, L: Lang) -> list[str]:
         return []
     out = []
     g = q.groupby(["problem", "field"], dropna=False).activity_id.nunique().reset_index()
-    for problem, fld, n in g.itertuples(index=False):
+    # in the order of the form's fields, so the notes on one field stand together
+    order = {f: i for i, f in enumerate(FIELD_WORDS)}
+    g = g.assign(at=g.field.map(lambda f: order.get(f, len(order)))).sort_values(["at", "problem"], kind="stable")
+    for problem, fld, n, _ in g.itertuples(index=False):
         what = L._(FIELD_WORDS.get(fld, fld)) if _given(fld) else ""
         n = max(int(n), 1)
         if problem == "field missing":
@@ -439,11 +464,17 @@ class CountryBrief(_Brief):
             return L._("No sheet names a donor.")
         k = int(d.programs.iloc[0])
         top = [L.in_text(x) for x in d.donor[d.programs == k]]
+        if len(d) == 1:  # "funds the most" of one donor says nothing
+            return L.n("{donor} is the only donor named ({n} program).",
+                       "{donor} is the only donor named ({n} programs).", k, donor=top[0])
         if len(top) == 1:
             return L.n("{donor} funds the most ({n} program).", "{donor} funds the most ({n} programs).", k,
                        donor=top[0])
-        if k == 1 and len(top) > 2:
-            return L.n("{n} donor funds one program each.", "{n} donors fund one program each.", len(top))
+        if len(top) == len(d):  # every donor funds as many: none funds "the most"
+            if k == 1 and len(top) > 2:
+                return L.n("{n} donor funds one program each.", "{n} donors fund one program each.", len(top))
+            return L.n("{donors} fund {n} program each.", "{donors} fund {n} programs each.", k,
+                       donors=L.join(top))
         return L.n("{donors} fund the most ({n} program each).", "{donors} fund the most ({n} programs each).", k,
                    donors=L.join(top))
 
@@ -451,10 +482,14 @@ class CountryBrief(_Brief):
         if self.acts.empty:
             return Html("")
         L, f = self.L, self.facts()
-        cards = [(L._("programs"), f["programs"]),
-                 (L.n("active on the as-of date, {n} with no end date",
-                      "active on the as-of date, {n} with no end date", f["open_ended"])
-                  if f["open_ended"] else L._("active on the as-of date"), f["active"]),
+        if not f["open_ended"]:
+            active = L._("active on the as-of date")
+        elif f["open_ended"] == f["active"]:  # "4 active, 4 with no end date" repeats the figure
+            active = L._("active on the as-of date, none with an end date")
+        else:
+            active = L.n("active on the as-of date, {n} with no end date",
+                         "active on the as-of date, {n} with no end date", f["open_ended"])
+        cards = [(L._("programs"), f["programs"]), (active, f["active"]),
                  (L._("end in the next 12 months"), f["ending_soon"]),
                  (L.p("card", "ended"), f["ended"]), (L._("not started yet"), f["not_started"]),
                  (L._("dates not given"), f["undated"]), (L._("donors"), f["donors"])]
@@ -496,7 +531,8 @@ class CountryBrief(_Brief):
         svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"))
         kinds = (d.assign(name=names).groupby("donor_kind", sort=False).name.agg(lambda s: ", ".join(s))
                  .reset_index())
-        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(L._), L._("Donors"): kinds.name})
+        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(lambda k: capital(L._(k))),
+                          L._("Donors"): kinds.name})
         return section("donors", L._("Who funds the programs"),
                        (f'<figure class="chart">{svg}</figure>' if svg else "") + table(t, "donors", ["30%", None]))
 
@@ -636,11 +672,11 @@ class YearBrief(_Brief):
             out.append(L.n("In {year}, {n} program was active in {states}.",
                            "In {year}, {n} programs were active in {states}.", f["programs"], year=self.year,
                            states=L.n("{n} member state", "{n} member states", f["states"])))
-            started = (L.n("{n} of them started that year", "{n} of them started that year", f["started"])
-                       if f["started"] else L._("none of them started that year"))
-            ended = (L.n("{n} ended that year", "{n} ended that year", f["ended"]) if f["ended"]
-                     else L._("none ended that year"))
-            out.append(L._("{started}; {ended}.", started=started, ended=ended))
+            # "Of them, 1 started that year and 6 ended.": a sentence does not open on a figure
+            started = (L.n("{n} started that year", "{n} started that year", f["started"])
+                       if f["started"] else L._("none started that year"))
+            ended = L.n("{n} ended", "{n} ended", f["ended"]) if f["ended"] else L._("none ended")
+            out.append(L._("Of them, {started} and {ended}.", started=started, ended=ended))
             c = self.by_state()
             top = [L.in_text(x) for x in sorted(c[c == c.max()].index)]
             if len(top) == 1:

@@ -96,7 +96,7 @@ def snapshot(brief) -> pd.DataFrame:
     m = brief.mispa
     mispa = pd.DataFrame({
         "item": "mispa", "key": m.mispa_id.astype(str),
-        "label": [_text(t) or _clip(_text(x), 110) for t, x in zip(m.title, m.text)],
+        "label": [_text(t) or clip(_text(x), 110) for t, x in zip(m.title, m.text)],
         "country": "", "start_date": "", "end_date": "", "end_status": "", "status": "", "donors": "",
         "agency": m.agency.map(_text), "year": m.year.astype("Int64").astype("string").fillna("")},
         columns=SNAPSHOT_COLUMNS)
@@ -104,9 +104,10 @@ def snapshot(brief) -> pd.DataFrame:
     return out.sort_values(["item", "key"]).reset_index(drop=True)
 
 
-def _clip(text: str, n: int) -> str:
-    """An untitled MISPA paragraph's opening words."""
-    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+def clip(text: str, n: int) -> str:
+    """An untitled MISPA paragraph's opening words, cut between words (the
+    brief's MISPA table and the snapshot show the same)."""
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 # -------------------------------------------------------------- compare
@@ -183,11 +184,18 @@ class Changes:
                 out.append(f"<h4{keep}>{escape(title)}</h4><ul>"
                            + "".join(f"<li>{escape(_name(r, L))}</li>" for _, r in rows.iterrows()) + "</ul>")
         if len(self.changed):
-            body = "".join(f"<tr><td>{escape(_name(r, L))}</td><td>{escape(L._(COMPARED[r.field]))}</td>"
-                           f"<td>{escape(_shown(r.field, r.old, L))}</td><td>{escape(_shown(r.field, r.new, L))}</td></tr>"
-                           for _, r in self.changed.iterrows())
+            # one block of rows per program: its name once (rowspan), then each field that changed
+            body = ""
+            for _, g in self.changed.groupby("key", sort=False):
+                name = escape(_name(g.iloc[0], L))
+                for i, r in enumerate(g.itertuples()):
+                    first = f'<td rowspan="{len(g)}">{name}</td>' if i == 0 else ""
+                    old, new = (escape(_shown(r.field, v, L)) for v in (r.old, r.new))
+                    body += f"<tr>{first}<td>{escape(L._(COMPARED[r.field]))}</td><td>{old}</td><td>{new}</td></tr>"
             heads = "".join(f"<th>{escape(h)}</th>" for h in (L._("Program"), L._("What"), L._("Before"), L._("Now")))
-            out.append(f'<h4{keep}>{escape(L._("Changed"))}</h4><table class="changes"><colgroup>'
+            # a marked string outside the f-string: Babel's extractor does not look inside f-strings
+            changed = L._("Changed")
+            out.append(f'<h4{keep}>{escape(changed)}</h4><table class="changes"><colgroup>'
                        '<col style="width:44%"><col style="width:10%"><col><col></colgroup>'
                        f"<thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>")
         for title, rows in ((L._("New MISPA activities"), self.new_mispa),
@@ -255,9 +263,18 @@ def history_dir(out_dir: Path) -> Path:
     return Path(out_dir) / HISTORY
 
 
-def previous_edition(history: Path | None, stem: str, as_of: date | None = None) -> tuple[date | None, pd.DataFrame | None]:
+def previous_edition(history: Path | None, stem: str, as_of: date | None = None,
+                     current: pd.DataFrame | None = None,
+                     day: date | None = None) -> tuple[date | None, pd.DataFrame | None]:
     """The latest kept snapshot of a brief on or before ``as_of`` (any date
-    when None), with its date; (None, None) when there is none."""
+    when None), with its date; (None, None) when there is none.
+
+    A snapshot of ``day`` (the date this edition is made on) that equals
+    ``current`` is this very edition made again (``--force``, a new oaslib,
+    a re-run of ``report``): comparing with it would replace the morning's
+    list of changes with "nothing has changed". The edition before it is
+    the previous one. A snapshot of the same day that differs (the data
+    changed since) is a real previous edition."""
     folder = Path(history) / stem if history else None
     if folder is None or not folder.is_dir():
         return None, None
@@ -269,10 +286,19 @@ def previous_edition(history: Path | None, stem: str, as_of: date | None = None)
             continue
         if as_of is None or d <= as_of:
             dated.append((d, f))
-    if not dated:
-        return None, None
-    d, f = max(dated)
-    return d, pd.read_csv(f, dtype=str, keep_default_na=False)
+    for d, f in sorted(dated, reverse=True):
+        snap = pd.read_csv(f, dtype=str, keep_default_na=False)
+        if current is not None and d == day and _same(snap, current):
+            continue
+        return d, snap
+    return None, None
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    def norm(df):
+        return (df.reindex(columns=SNAPSHOT_COLUMNS).fillna("").astype(str)
+                .sort_values(["item", "key"]).reset_index(drop=True))
+    return norm(a).equals(norm(b))
 
 
 def save_edition(history: Path, stem: str, as_of: date, snap: pd.DataFrame) -> Path:
@@ -284,7 +310,9 @@ def save_edition(history: Path, stem: str, as_of: date, snap: pd.DataFrame) -> P
     return target
 
 
-def changes_for(brief, stem: str, history: Path | None, as_of: date | None = None) -> Changes:
-    """This brief's changes since its latest kept edition."""
-    d, prev = previous_edition(history, stem, as_of)
-    return compare(prev, snapshot(brief), d)
+def changes_for(brief, stem: str, history: Path | None, as_of: date | None = None,
+                day: date | None = None) -> Changes:
+    """This brief's changes since its previous kept edition (``previous_edition``)."""
+    current = snapshot(brief)
+    d, prev = previous_edition(history, stem, as_of, current, day)
+    return compare(prev, current, d)

@@ -196,7 +196,7 @@ def page_html(body: str, title: str, lang: str = "en") -> str:
     page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
     return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body,
                        lang=L.code, org=L._("OAS · SMS"), author=L._("OAS Secretariat for Multidimensional Security"),
-                       page_of=_css_string(L._("page {page} of {pages}")))
+                       page_of=_css_string(L._("page {page} of {pages}")), running=_css_string(title))
 
 
 def _css_string(text: str) -> str:
