@@ -102,7 +102,7 @@ def sh(*cmd, cwd=None):
 
 
 def brief_keys(clean: Path) -> list[tuple[str, str]]:
-    code = ("import json,sys; from oaslib.briefs.render import available_keys as k; "
+    code = ("import json,sys; from oaslib.briefs.keys import available_keys as k; "
             "print(json.dumps([[t, x] for t in ('country', 'year') for x in k(t, sys.argv[1])]))")
     return [tuple(x) for x in json.loads(sh(sys.executable, "-c", code, clean))]
 

@@ -14,29 +14,10 @@ The ``load_*`` functions return the tables with an analyst's dtypes
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-__version__ = "0.1.0"
-
-from .errors import OaslibError  # noqa: E402
-
-
-def tables_dir(data_dir=None, raw_dir=None) -> Path:
-    """Where the clean tables are: the project's ``data/clean``, built first
-    when it is missing or older than the raw documents (``raw_dir``, default
-    the project's ``data/raw``); or ``data_dir`` when given, read as it is
-    unless ``raw_dir`` is given too. An empty string counts as not given:
-    it is the notebooks' default."""
-    from . import paths
-    from .clean import ensure_clean
-    if data_dir:
-        data = Path(data_dir)
-        if raw_dir:
-            ensure_clean(Path(raw_dir), data)
-        return data
-    data = paths.clean_dir()
-    ensure_clean(Path(raw_dir) if raw_dir else paths.raw_dir(), data)
-    return data
+from .clean.job import tables_dir
+from .errors import OaslibError
+from .version import __version__
 
 
 def _load(name: str, data_dir=None, raw_dir=None):

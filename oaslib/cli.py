@@ -10,7 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import __version__, paths
+from . import paths
+from .version import __version__
 from .briefs.batch import CELL_TIMEOUT
 from .briefs.i18n import parse_langs
 from .errors import OaslibError, UsageError

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from oaslib.cli import main
 from oaslib.clean import clean
 from oaslib.errors import UsageError
-from oaslib.briefs.render import resolve_key
+from oaslib.briefs.keys import resolve_key
 
 from .conftest import RAW
 from .test_sheets import SHEET
@@ -391,7 +391,7 @@ def test_inline_brief_is_the_exported_body(rendered, tmp_path):
     pytest.param(2017, 2015, "dated", 2026, [2017], id="end-before-start-start-year"),
 ])
 def test_years_a_program_covers(start, end, status, through, years):
-    from oaslib.briefs.content import years_covered
+    from oaslib.briefs.keys import years_covered
     assert list(years_covered(start, end, status, through)) == years
 
 
@@ -401,7 +401,7 @@ def test_year_briefs_listed_are_the_years_with_something_to_show(bundled_clean):
     from datetime import date
 
     from oaslib.briefs.content import YearBrief, load
-    from oaslib.briefs.render import available_keys
+    from oaslib.briefs.keys import available_keys
     as_of, tables = date(2026, 11, 25), load(bundled_clean)
     keys = available_keys("year", bundled_clean, as_of)
     for year in range(int(keys[0]) - 2, as_of.year + 2):
@@ -414,7 +414,7 @@ def test_pdf_without_weasyprints_system_libraries_says_what_to_do(monkeypatch):
     Pango then). The brief's failure says what is missing and that HTML works."""
     import builtins
 
-    from oaslib.briefs.render import html_to_pdf
+    from oaslib.briefs.export import html_to_pdf
     from oaslib.errors import RenderError
     real = builtins.__import__
 

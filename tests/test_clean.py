@@ -1,7 +1,6 @@
 """The cleaning job end to end: the bundled corpus, bad input, the CLI."""
 import hashlib
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path

@@ -111,3 +111,8 @@ def test_notebooks_go_through_nbstripout_and_are_committed_stripped():
     run = subprocess.run([sys.executable, "-m", "nbstripout", "--keep-id", "--verify", *notebooks],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_package_version_is_pyprojects():
+    from oaslib.version import __version__
+    assert __version__ == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]

@@ -39,13 +39,14 @@ from datetime import date, datetime, timezone
 from html import escape
 from pathlib import Path
 
-from .. import __version__, paths
+from .. import paths
+from ..version import __version__
 from ..clean import store
 from ..clean.store import lock  # noqa: F401 -- the CLI takes it from here too
 from ..errors import OaslibError, UsageError
 from . import editions
-from .render import (available_keys, brief_dependencies, brief_stem, notebook_path, render_brief,
-                     resolve_key)
+from .keys import available_keys, brief_stem, resolve_key
+from .render import brief_dependencies, notebook_path, render_brief
 
 #: Seconds a notebook cell may run before the brief is reported as failed.
 CELL_TIMEOUT = 600

@@ -14,16 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from ..clean import store
+from ..version import __version__
+from ..clean import store, tables_dir
 from ..clean.countries import resolve
 from . import charts
+from .export import html_to_pdf, page_html
+from .keys import brief_stem, resolve_key, years_covered
 from .i18n import Lang, N_
 
 
@@ -37,7 +39,6 @@ class Tables:
 
 
 def load(data_dir) -> Tables:
-    from .. import tables_dir
     d = tables_dir(data_dir)  # "" (the notebooks' default): the project's data/clean, built on first use
     acts = store.read_table("activities", d)
     return Tables(acts, store.read_table("donors", d), store.read_table("mispa_activities", d),
@@ -122,20 +123,6 @@ def status_on(r, as_of: date) -> str:
     return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
 
 
-def years_covered(start_year, end_year, end_status: str, through_year: int) -> range:
-    """The one rule for the calendar years a program covers, used by the
-    year briefs and by the list of year briefs a build makes: from its start
-    year to its end year; with a start and no end, to ``through_year`` (the
-    as-of year: an open program counts as running, as its status says);
-    with only an end, that end year; with neither, no year."""
-    s = None if pd.isna(start_year) else int(start_year)
-    e = None if pd.isna(end_year) else int(end_year)
-    if s is not None:
-        last = e if e is not None else through_year
-        return range(s, max(s, last) + 1)
-    return range(e, e + 1) if e is not None else range(0)
-
-
 def covers_year(acts: pd.DataFrame, year: int, through_year: int) -> pd.Series:
     return pd.Series([year in years_covered(s, e, st, through_year)
                       for s, e, st in zip(acts.start_year, acts.end_year, acts.end_status)],
@@ -191,13 +178,11 @@ class _Brief:
 
     def to_html(self, path) -> Path:
         """The brief as a self-contained HTML page, as ``oaslib report`` writes it."""
-        from .render import page_html
         path = Path(path)
         store.write_text(path, page_html(self.body(), self.title(), self.lang))
         return path
 
     def to_pdf(self, path) -> Path:
-        from .render import html_to_pdf, page_html
         path = Path(path)
         store.write_bytes(path, html_to_pdf(page_html(self.body(), self.title(), self.lang), self.title(), self.lang))
         return path
@@ -208,7 +193,6 @@ class _Brief:
     history_dir: str | None = None
 
     def stem(self) -> str:
-        from .render import brief_stem
         return brief_stem(self.KIND, self.key, self.lang)
 
     def changes(self):
@@ -764,8 +748,6 @@ def brief(query, as_of=None, lang: str = "en", data_dir=None, history_dir=None):
     ``data_dir`` the project's clean tables are used (built first when
     missing or older than data/raw). ``history_dir`` (a batch's
     ``reports/history``) adds the section "Since the last brief"."""
-    from .. import tables_dir
-    from .render import resolve_key
     data_dir = tables_dir(data_dir)  # "" as None: the notebooks' default
     is_year = isinstance(query, int) or (str(query).strip().isdigit() and len(str(query).strip()) == 4)
     kind = "year" if is_year else "country"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from .. import paths
 from ..clean import store
-from ..clean.countries import resolve
-from ..errors import OaslibError, RenderError, UsageError
+from ..errors import OaslibError, RenderError
 from . import editions
+from .export import html_to_pdf, page_html
+from .keys import brief_stem
 
 NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 
@@ -19,71 +20,6 @@ NOTEBOOKS = {"country": "country_brief.ipynb", "year": "year_brief.ipynb"}
 def notebook_path(kind: str, notebook=None) -> Path:
     """The notebook a brief of ``kind`` runs: ``notebook`` when given, else the kit's own."""
     return Path(notebook) if notebook else paths.notebooks_dir() / NOTEBOOKS[kind]
-
-
-def brief_stem(kind: str, key: str, lang: str = "en") -> str:
-    """'country-PAN' (English, the default) or 'country-PAN.es'."""
-    return f"{kind}-{key}" if lang == "en" else f"{kind}-{key}.{lang}"
-
-
-def available_keys(kind: str, data_dir: Path, as_of: date | None = None) -> list[str]:
-    """The briefs the data has: member states (ISO3) named by a sheet or a
-    MISPA activity, or the years some program covers (``years_covered``, the
-    rule the year brief uses) or some MISPA activity is dated in."""
-    from .content import years_covered
-    acts = store.read_table("activities", data_dir)
-    mispa = store.read_table("mispa_activities", data_dir)
-    if kind == "country":
-        keys = set(acts.iso3.dropna())
-        for cs in mispa.countries.dropna():
-            keys |= {resolve(c).iso3 for c in cs.split(";")}
-        return sorted(keys)
-    through = (as_of or date.today()).year
-    a = acts[acts.duplicate_of.isna()]
-    years = {y for s, e, st in zip(a.start_year, a.end_year, a.end_status) for y in years_covered(s, e, st, through)}
-    years |= {int(y) for y in mispa.year.dropna()}
-    return [str(y) for y in sorted(years)]
-
-
-def resolve_key(kind: str, text: str, data_dir: Path, as_of: date | None = None) -> str:
-    """'country': a name, variant or ISO3 -> ISO3; 'year': '2017'. One-line
-    ``UsageError`` with a suggestion otherwise, before any kernel starts."""
-    keys = available_keys(kind, data_dir, as_of)
-    if kind == "country":
-        iso3 = resolve(text).iso3
-        if iso3 not in keys:
-            raise UsageError(f"no data for member state {text!r}; member states with data: {', '.join(keys)}")
-        return iso3
-    if kind == "year":
-        t = str(text).strip()
-        if not t.isdigit() or len(t) != 4:
-            raise UsageError(f"not a year: {t!r}")
-        if t not in keys:
-            if not keys:
-                raise UsageError(f"no data for year {t}")
-            raise UsageError(f"no data for year {t}; years with data: {year_spans(keys)}; "
-                             f"did you mean {' or '.join(nearest_years(t, keys))}?")
-        return t
-    raise UsageError(f"unknown brief kind {kind!r}: country or year")
-
-
-def year_spans(years: list[str]) -> str:
-    """'1998, 2009–2020': runs of consecutive years joined, so gaps show."""
-    ys, spans = sorted(map(int, years)), []
-    for y in ys:
-        if spans and y == spans[-1][1] + 1:
-            spans[-1][1] = y
-        else:
-            spans.append([y, y])
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
-
-
-def nearest_years(year: str, years: list[str]) -> list[str]:
-    """The closest year with data before and after ``year`` (one of them at
-    either end): in a gap, both neighbours are as likely meant."""
-    y, ys = int(year), sorted(map(int, years))
-    before, after = [v for v in ys if v < y][-1:], [v for v in ys if v > y][:1]
-    return [str(v) for v in before + after]
 
 
 def brief_dependencies(kind: str) -> list[Path]:
@@ -186,32 +122,6 @@ def export_html(ipynb: Path, title: str, lang: str = "en") -> str:
     return page_html(body, title, lang)
 
 
-def page_html(body: str, title: str, lang: str = "en") -> str:
-    """A brief's body in the self-contained page (stylesheet inline, page
-    header and footer in the brief's language)."""
-    from jinja2 import Template
-
-    from .i18n import Lang
-    L = Lang(lang)
-    page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
-    return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body,
-                       lang=L.code, org=L._("OAS · SMS"), author=L._("OAS Secretariat for Multidimensional Security"),
-                       page_of=_css_string(L._("page {page} of {pages}")), running=_css_string(title))
-
-
-def _css_string(text: str) -> str:
-    """'page {page} of {pages}' as a CSS ``content`` value with page counters."""
-    import re
-    parts = re.split(r"\{(page|pages)\}", text)
-    out = []
-    for i, p in enumerate(parts):
-        if i % 2:
-            out.append(f"counter({p})")
-        elif p:
-            out.append('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(out)
-
-
 def _shows_something(cell) -> bool:
     """Whether a code cell's outputs put anything on the page (``display(HTML(""))``
     leaves only its text/plain repr, which the page does not show)."""
@@ -242,22 +152,3 @@ def drop_empty_sections(nb) -> None:
             keep += cells[i:j]
         i = j
     nb.cells = keep
-
-
-def html_to_pdf(html: str, title: str, lang: str = "en") -> bytes:
-    import logging
-
-    try:
-        import weasyprint
-    except OSError as e:  # Windows/macOS without Pango: WeasyPrint loads it when imported
-        raise RenderError("PDF needs WeasyPrint's system libraries (Pango), not found: see README, "
-                          "'On Windows'; --format html makes the briefs without them",
-                          text=str(e).splitlines()[0] if str(e) else None) from None
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    doc = weasyprint.HTML(string=html, base_url=None).render()
-    doc.metadata.title = title
-    from .i18n import Lang
-    doc.metadata.authors = [Lang(lang)._("OAS Secretariat for Multidimensional Security") + " (oaslib)"]
-    doc.metadata.lang = lang
-    return doc.write_pdf()

@@ -7,6 +7,6 @@ member state of a document, ids) -> ``programs`` (the same program across
 sheets) -> ``schema`` (every table declared once) -> ``store`` (atomic
 writes). ``job`` runs them over a folder.
 """
-from .job import CleanResult, clean, ensure_clean
+from .job import CleanResult, clean, ensure_clean, tables_dir
 
-__all__ = ["CleanResult", "clean", "ensure_clean"]
+__all__ = ["CleanResult", "clean", "ensure_clean", "tables_dir"]

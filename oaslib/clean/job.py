@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from . import programs, store
-from ..errors import OaslibError, ReadError, UsageError
+from ..version import __version__
+from . import store
+from ..errors import ReadError, UsageError
 from .read import document_kind, is_document, read_document
 from .activities import build_programs, document_records, link_documents
 from .schema import TABLES, quality_row as _q
@@ -247,3 +247,20 @@ def is_current(raw_dir: Path, clean_dir: Path) -> bool:
         return False
     return ({p.name for p in files} == set(recorded)
             and all(store.file_sha256(p) == recorded[p.name] for p in files))
+
+
+def tables_dir(data_dir=None, raw_dir=None) -> Path:
+    """Where the clean tables are: the project's ``data/clean``, built first
+    when it is missing or older than the raw documents (``raw_dir``, default
+    the project's ``data/raw``); or ``data_dir`` when given, read as it is
+    unless ``raw_dir`` is given too. An empty string counts as not given:
+    it is the notebooks' default."""
+    from .. import paths
+    if data_dir:
+        data = Path(data_dir)
+        if raw_dir:
+            ensure_clean(Path(raw_dir), data)
+        return data
+    data = paths.clean_dir()
+    ensure_clean(Path(raw_dir) if raw_dir else paths.raw_dir(), data)
+    return data
