@@ -103,15 +103,13 @@ def link_documents(docs: list[tuple[list[dict], list[dict]]]):
 
 def _assign_programs(records: list[dict], quality: list[dict]) -> None:
     """Link sheets into programs across documents: a program id and name."""
-    cluster = programs.link_programs(records)
+    cluster = programs.link_programs([r["program_keys"] for r in records])
     members = defaultdict(list)
     for i, c in enumerate(cluster):
         members[c].append(i)
     for idx in members.values():
         label = _program_label([records[i] for i in idx])
-        keys = [k for i in idx for k in (programs.fingerprint(records[i]["summary"]),
-                                         programs.fingerprint(records[i]["objectives"]),
-                                         programs.name_key(records[i]["name"])) if k]
+        keys = [k for i in idx for k in records[i]["program_keys"].values()]
         # a sheet with no name and no text has nothing to key a program on
         # but where it stands
         pid = programs.program_id(keys or [_place_key(records[idx[0]])])
@@ -200,6 +198,7 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
         if not r[fld]:
             problem(fld, "field missing")
     r["content_key"] = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    r["program_keys"] = programs.program_keys(r)
     r["_quality"] = sq
     return r
 

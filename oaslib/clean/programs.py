@@ -57,23 +57,29 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def link_programs(sheets: list[dict]) -> list[int]:
-    """Cluster index (the first sheet of its cluster) for every sheet.
-    ``sheets`` hold ``name``, ``summary`` and ``objectives``."""
-    uf = _UnionFind(len(sheets))
+def program_keys(sheet: dict) -> dict[str, str]:
+    """What links a sheet to the other sheets of its program: its name and
+    the first words of its summary and of its objectives, where it has them.
+    Computed once per sheet where the sheet is read (in a worker process
+    for a large folder), not again when the sheets are linked."""
+    keys = {"n": name_key(sheet.get("name")), "s": fingerprint(sheet.get("summary")),
+            "o": fingerprint(sheet.get("objectives"))}
+    return {kind: k for kind, k in keys.items() if k is not None}
+
+
+def link_programs(keys: list[dict[str, str]]) -> list[int]:
+    """Cluster index (the first sheet of its cluster) for every sheet,
+    from each sheet's ``program_keys``."""
+    uf = _UnionFind(len(keys))
     first_with: dict[str, int] = {}
-    for i, s in enumerate(sheets):
-        keys = [("n", name_key(s.get("name"))), ("s", fingerprint(s.get("summary"))),
-                ("o", fingerprint(s.get("objectives")))]
-        for kind, k in keys:
-            if k is None:
-                continue
+    for i, sheet_keys in enumerate(keys):
+        for kind, k in sheet_keys.items():
             key = kind + ":" + k
             if key in first_with:
                 uf.union(first_with[key], i)
             else:
                 first_with[key] = i
-    return [uf.find(i) for i in range(len(sheets))]
+    return [uf.find(i) for i in range(len(keys))]
 
 
 def program_id(keys: list[str]) -> str:
