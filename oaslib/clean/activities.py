@@ -23,6 +23,11 @@ from ..refdata import rows, split_list
 
 # ----------------------------------------------------------- countries
 
+# a sentence ends at punctuation and the spaces after it (the punctuation
+# first, not in a lookbehind: the regex engine then skips to it)
+_SENTENCE_END = re.compile(r"[.;:!?]\s+")
+
+
 def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     """The member state a document is about, weighing the evidence of all its
     sheets: a name or demonym standing alone counts fully, one in an
@@ -30,12 +35,11 @@ def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     countries the document is not about); demonyms ("Panamanian
     authorities") count double."""
     scores: Counter = Counter()
-    boundary = re.compile(r"(?<=[.;:!?])\s+")
     for text in texts:
         mentions = find_mentions(text)
         if not mentions:
             continue
-        ends = [m.end() for m in boundary.finditer(text)] + [len(text) + 1]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
         by_sentence: dict[int, list] = defaultdict(list)
         k = 0
         for m in mentions:  # mentions come in order: walk the sentence ends once
