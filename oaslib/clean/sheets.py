@@ -104,7 +104,10 @@ def _heading_prefixes() -> tuple[str, ...]:
 def _has_heading(line: str) -> bool:
     # substring tests, not a regex of the prefixes: five times faster on
     # a report's long lines, which every document is checked for
-    return any(p in line for p in _heading_prefixes())
+    for p in _heading_prefixes():
+        if p in line:
+            return True
+    return False
 
 
 @lru_cache(maxsize=None)
@@ -209,9 +212,9 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
         return [_as_token(i, role)]
     roles, start, end, firsts, lasts = _edge_labels()
-    words = s.split(" ")
-    if words[0] in firsts or words[-1].rstrip(":") in lasts:
-        if words[0] in firsts and (m := start.match(s)) and m.group(2):
+    first, last = s.split(" ", 1)[0], s.rsplit(" ", 1)[-1]
+    if first in firsts or last.rstrip(":") in lasts:
+        if first in firsts and (m := start.match(s)) and m.group(2):
             return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
@@ -1303,14 +1306,14 @@ def _paragraphs(block) -> list[list[tuple[int, str]]]:
     gaps = [block[pos[a] + 1:pos[b]] for (a, _), (b, _) in zip(text, text[1:])]
     paras, cur = [], [text[0]]
     for (prev_i, prev), (i, l), gap in zip(text, text[1:], gaps):
-        short_end = len(prev.rstrip()) < 0.85 * width and _SENT_END.search(prev)
-        filler_gap = any(_is_filler(g) for _, g in gap)
-        # some sheets are double-spaced: a blank line breaks a paragraph only
-        # after a line that ends a sentence or stops short of the margin
-        blank_gap = bool(gap) and (_BLANK_END.search(prev) is not None
-                                   or len(prev.rstrip()) < 0.7 * width)
-        list_end = _LIST_ITEM.match(prev) is not None and len(prev.rstrip()) < 0.7 * width
-        if short_end or filler_gap or blank_gap or list_end or _LIST_ITEM.match(l) or is_url_start(l):
+        short = len(prev.rstrip())
+        if ((short < 0.85 * width and _SENT_END.search(prev))     # a sentence ends short of the margin
+                or any(_is_filler(g) for _, g in gap)             # a gap of filler
+                # some sheets are double-spaced: a blank line breaks a paragraph only
+                # after a line that ends a sentence or stops short of the margin
+                or (gap and (_BLANK_END.search(prev) or short < 0.7 * width))
+                or (short < 0.7 * width and _LIST_ITEM.match(prev))  # a short list item ends
+                or _LIST_ITEM.match(l) or is_url_start(l)):
             paras.append(cur)
             cur = []
         cur.append((i, l))
