@@ -212,7 +212,8 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
         return [_as_token(i, role)]
     roles, start, end, firsts, lasts = _edge_labels()
-    first, last = s.split(" ", 1)[0], s.rsplit(" ", 1)[-1]
+    # the first and last words, without copying the rest of a long line
+    first, last = s[:sp] if (sp := s.find(" ")) >= 0 else s, s[s.rfind(" ") + 1:]
     if first in firsts or last.rstrip(":") in lasts:
         if first in firsts and (m := start.match(s)) and m.group(2):
             return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
@@ -1308,7 +1309,7 @@ def _paragraphs(block) -> list[list[tuple[int, str]]]:
     for (prev_i, prev), (i, l), gap in zip(text, text[1:], gaps):
         short = len(prev.rstrip())
         if ((short < 0.85 * width and _SENT_END.search(prev))     # a sentence ends short of the margin
-                or any(_is_filler(g) for _, g in gap)             # a gap of filler
+                or (gap and any(_is_filler(g) for _, g in gap))   # a gap of filler
                 # some sheets are double-spaced: a blank line breaks a paragraph only
                 # after a line that ends a sentence or stops short of the margin
                 or (gap and (_BLANK_END.search(prev) or short < 0.7 * width))
