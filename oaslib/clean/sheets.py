@@ -1333,6 +1333,10 @@ def _looks_like_objective(para) -> bool:
     return any(p.match(text) for p in _objective_cues())
 
 
+def _ends_with_colon(para) -> bool:
+    return " ".join(l.strip() for _, l in para).endswith(":")
+
+
 def _split_objectives(paras):
     """Objectives come first: the first paragraph, and those after it that
     read like objectives (an infinitive or imperative, a list under a
@@ -1341,8 +1345,7 @@ def _split_objectives(paras):
         return [], []
     n = 1
     while n < len(paras):
-        prev = " ".join(l.strip() for _, l in paras[n - 1])
-        if _looks_like_objective(paras[n]) or (prev.endswith(":") and _LIST_ITEM.match(paras[n][0][1])
+        if _looks_like_objective(paras[n]) or (_ends_with_colon(paras[n - 1]) and _LIST_ITEM.match(paras[n][0][1])
                                                and _looks_like_objective(paras[n])):
             n += 1
         else:
