@@ -112,18 +112,25 @@ _CSV_QUOTE_IF = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, [*range(128
                               if _quoted_by_csv(c)) + "]"  # a character class in Arrow's (RE2) syntax
 
 
+def _arrow(s: pd.Series) -> pa.Array:
+    """A column's values as one Arrow array (pandas keeps a concatenated
+    column in chunks)."""
+    data = s.array.__arrow_array__()
+    return data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+
+
 def _csv_cells(s: pd.Series) -> pa.Array | None:
     """One column's cells as CSV text, missing values empty; None for a
     type left to pandas."""
     if isinstance(s.dtype, pd.StringDtype):
-        text = pa.array(s.array).cast(pa.large_string())
+        text = _arrow(s).cast(pa.large_string())
         quote, nothing = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
         quoted = pc.binary_join_element_wise(quote, pc.replace_substring(text, '"', '""'), quote, nothing)
         cells = pc.if_else(pc.match_substring_regex(text, _CSV_QUOTE_IF), quoted, text)
     elif isinstance(s.dtype, pd.BooleanDtype):
-        cells = pc.if_else(pa.array(s.array), "True", "False")
+        cells = pc.if_else(_arrow(s), "True", "False")
     elif isinstance(s.dtype, pd.Int64Dtype):
-        cells = pc.cast(pa.array(s.array), pa.string())
+        cells = pc.cast(_arrow(s), pa.string())
     elif isinstance(s.dtype, pd.Float64Dtype):
         cells = pa.array([None if pd.isna(v) else FLOAT_FORMAT % v for v in s], pa.string())
     else:
