@@ -148,8 +148,7 @@ def _assign_ids(records: list[dict], quality: list[dict]) -> None:
     seen_ids: Counter = Counter()
     first_by_content: dict[tuple, str] = {}
     for r in records:
-        h = hashlib.sha1("\n".join([r["source_file"], r["content_key"]]).encode()).hexdigest()[:10]
-        base = f"{r['iso3']}-{h}"
+        base = f"{r['iso3']}-{r['content_id']}"
         seen_ids[base] += 1
         r["activity_id"] = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
         key = (r["iso3"], r["content_key"])
@@ -201,7 +200,12 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
         r[fld] = _text(getattr(s, fld))
         if not r[fld]:
             problem(fld, "field missing")
-    r["content_key"] = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    # the words of the texts, as digests made here (in a worker process for
+    # a large folder) rather than sent whole to the serial linking step: the
+    # id part from file and content, and the content alone for duplicates
+    content = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    r["content_id"] = hashlib.sha1("\n".join([source_file, content]).encode()).hexdigest()[:10]
+    r["content_key"] = hashlib.sha1(content.encode()).hexdigest()
     r["program_keys"] = programs.program_keys(r)
     r["_quality"] = sq
     return r
