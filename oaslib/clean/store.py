@@ -95,14 +95,17 @@ def csv_pieces(df: pd.DataFrame) -> list:
         return [header.getvalue().encode("utf-8")]
     rows = pc.binary_join_element_wise(*cells, pa.scalar(",", pa.large_string()))
     # all rows as one list, joined into one string: no Python string per row
-    table = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
-    body = pc.binary_join(table, pa.scalar("\n", pa.large_string()))[0].as_buffer()
+    all_rows = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
+    body = pc.binary_join(all_rows, pa.scalar("\n", pa.large_string()))[0].as_buffer()
     return [header.getvalue().encode("utf-8"), body, b"\n"]
 
 
 def _quoted_by_csv(char: str) -> bool:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow([f"a{char}b", "c"])
+    try:
+        csv.writer(out, lineterminator="\n").writerow([f"a{char}b", "c"])
+    except csv.Error:  # Python 3.10 refuses a NUL it cannot escape: quote it
+        return True
     return out.getvalue().startswith('"')
 
 
