@@ -52,3 +52,34 @@ def test_floats_are_written_in_one_format(tmp_path, value, written):
     df = pd.DataFrame({"iso3": ["PAN"], "share": pd.array([value], dtype="Float64")})
     store.write_csv(df, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text().splitlines() == ["iso3,share", f"PAN,{written}"]
+
+
+def _typed(texts):
+    """A declared-type frame as write_table gets it: text, Int64, boolean."""
+    n = len(texts)
+    return pd.DataFrame({"text": pd.array(texts, dtype="string"),
+                         "line": pd.array([7 if k % 2 else None for k in range(n)], dtype="Int64"),
+                         "ongoing": pd.array([[True, False, None][k % 3] for k in range(n)], dtype="boolean")})
+
+
+@pytest.mark.parametrize("texts", [
+    pytest.param(["Canada, Italy"], id="comma"),
+    pytest.param(['the "Safe Port" program'], id="quotes"),
+    pytest.param(["first paragraph\n\nsecond"], id="paragraphs"),
+    pytest.param(["carriage\rreturn"], id="carriage-return"),
+    pytest.param([None, ""], id="missing-and-empty"),
+    pytest.param(["Panamá “seguro” – ﬁn"], id="non-ascii"),
+    pytest.param([], id="no-rows"),
+])
+def test_csv_is_what_pandas_writes(texts):
+    """write_csv builds its cells with Arrow; the bytes stay those of
+    DataFrame.to_csv (Python's csv module) for every kind of cell."""
+    df = _typed(texts)
+    assert b"".join(store.csv_pieces(df)) == df.to_csv(index=False, lineterminator="\n").encode()
+
+
+def test_csv_of_a_concatenated_frame():
+    """pandas keeps a concatenated text column in chunks (the MISPA tables of
+    two reports)."""
+    df = pd.concat([_typed(["a", "b,c"]), _typed(['"d"'])], ignore_index=True)
+    assert b"".join(store.csv_pieces(df)) == df.to_csv(index=False, lineterminator="\n").encode()

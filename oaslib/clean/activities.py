@@ -23,6 +23,11 @@ from ..refdata import rows, split_list
 
 # ----------------------------------------------------------- countries
 
+# a sentence ends at punctuation and the spaces after it (the punctuation
+# first, not in a lookbehind: the regex engine then skips to it)
+_SENTENCE_END = re.compile(r"[.;:!?]\s+")
+
+
 def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     """The member state a document is about, weighing the evidence of all its
     sheets: a name or demonym standing alone counts fully, one in an
@@ -30,12 +35,11 @@ def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     countries the document is not about); demonyms ("Panamanian
     authorities") count double."""
     scores: Counter = Counter()
-    boundary = re.compile(r"(?<=[.;:!?])\s+")
     for text in texts:
         mentions = find_mentions(text)
         if not mentions:
             continue
-        ends = [m.end() for m in boundary.finditer(text)] + [len(text) + 1]
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
         by_sentence: dict[int, list] = defaultdict(list)
         k = 0
         for m in mentions:  # mentions come in order: walk the sentence ends once
@@ -103,15 +107,13 @@ def link_documents(docs: list[tuple[list[dict], list[dict]]]):
 
 def _assign_programs(records: list[dict], quality: list[dict]) -> None:
     """Link sheets into programs across documents: a program id and name."""
-    cluster = programs.link_programs(records)
+    cluster = programs.link_programs([r["program_keys"] for r in records])
     members = defaultdict(list)
     for i, c in enumerate(cluster):
         members[c].append(i)
     for idx in members.values():
         label = _program_label([records[i] for i in idx])
-        keys = [k for i in idx for k in (programs.fingerprint(records[i]["summary"]),
-                                         programs.fingerprint(records[i]["objectives"]),
-                                         programs.name_key(records[i]["name"])) if k]
+        keys = [k for i in idx for k in records[i]["program_keys"].values()]
         # a sheet with no name and no text has nothing to key a program on
         # but where it stands
         pid = programs.program_id(keys or [_place_key(records[idx[0]])])
@@ -146,8 +148,7 @@ def _assign_ids(records: list[dict], quality: list[dict]) -> None:
     seen_ids: Counter = Counter()
     first_by_content: dict[tuple, str] = {}
     for r in records:
-        h = hashlib.sha1("\n".join([r["source_file"], r["content_key"]]).encode()).hexdigest()[:10]
-        base = f"{r['iso3']}-{h}"
+        base = f"{r['iso3']}-{r['content_id']}"
         seen_ids[base] += 1
         r["activity_id"] = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
         key = (r["iso3"], r["content_key"])
@@ -199,7 +200,13 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
         r[fld] = _text(getattr(s, fld))
         if not r[fld]:
             problem(fld, "field missing")
-    r["content_key"] = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    # the words of the texts, as digests made here (in a worker process for
+    # a large folder) rather than sent whole to the serial linking step: the
+    # id part from file and content, and the content alone for duplicates
+    content = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    r["content_id"] = hashlib.sha1("\n".join([source_file, content]).encode()).hexdigest()[:10]
+    r["content_key"] = hashlib.sha1(content.encode()).hexdigest()
+    r["program_keys"] = programs.program_keys(r)
     r["_quality"] = sq
     return r
 

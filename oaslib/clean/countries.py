@@ -74,15 +74,57 @@ def _variants() -> tuple[tuple[str, str, str], ...]:
 
 
 def _pattern(variant: str, kind: str) -> str:
+    return "|".join(_alternatives(variant, kind))
+
+
+def _alternatives(variant: str, kind: str) -> list[str]:
+    """The regexes of one variant, each starting with a literal letter:
+    "Saint Lucia" is also "St. Lucia" and "St Lucia"."""
     v = re.escape(fold(variant)).replace(r"\ ", r"\s+")
-    v = v.replace(r"saint\s+", r"(?:saint|st\.?)\s+")
     if kind == "demonym":
         # English plurals, and Spanish -o/-a/-os/-as endings
         if variant.endswith("o"):
             v = v[:-1] + "(?:o|a|os|as)"
         else:
             v += "(?:s|es)?"
-    return v
+    if r"saint\s+" not in v:
+        return [v]
+    return [v, v.replace(r"saint\s+", r"st\.?\s+")]
+
+
+def _literal_head(pattern: str) -> str | None:
+    """The literal character a regex starts with, as written ("a", "\\&"),
+    or None when it starts with anything else (a class, a group)."""
+    if pattern[:1].isalnum():
+        return pattern[0]
+    if pattern[:1] == "\\" and len(pattern) > 1 and not pattern[1].isalnum():
+        return pattern[:2]
+    return None
+
+
+def _grouped(patterns: list[str], depth: int = 2, not_after: str = "") -> str:
+    """One alternation of ``patterns`` that matches exactly as
+    "|".join(patterns) does, factored by leading characters
+    ("a(?:ntigua…|rgentin…)|b(?:…)"): Python's regex engine tries every
+    branch of an alternation at every word start, and ~170 spellings made
+    member-state matching a fifth of the cleaning time. Branches that start
+    with different literal characters can never match at the same place, so
+    grouping them changes no match; within a group the order is kept.
+
+    ``not_after`` (a character class) is checked after each leading
+    character, as a lookbehind: the regex then starts with literals, which
+    the engine skips to (fast for capitals, rare in text)."""
+    heads = [_literal_head(p) for p in patterns]
+    if depth == 0 or len(patterns) < 2 or None in heads or any(len(h) == len(p) for h, p in zip(heads, patterns)):
+        if not_after:
+            raise ValueError(f"cannot check {not_after} after a leading literal in {patterns}")
+        return "|".join(patterns)
+    groups: dict[str, list[str]] = {}
+    for h, p in zip(heads, patterns):
+        groups.setdefault(h, []).append(p[len(h):])
+    return "|".join(h + (f"(?<!{not_after}{h})" if not_after else "")
+                    + (rest[0] if len(rest) == 1 else "(?:" + _grouped(rest, depth - 1) + ")")
+                    for h, rest in groups.items())
 
 
 @lru_cache(maxsize=None)
@@ -95,9 +137,9 @@ def _matchers():
             strict.append(re.escape(variant))
             lookup[variant] = (iso3, kind)
         else:
-            loose.append(_pattern(variant, kind))
-    loose_re = re.compile(r"(?<![\w-])(?:" + "|".join(loose) + r")(?![\w-])")
-    strict_re = re.compile(r"(?<![\w.])(?:" + "|".join(strict) + r")(?![\w])")
+            loose += _alternatives(variant, kind)
+    loose_re = re.compile(r"(?<![\w-])(?:" + _grouped(loose) + r")(?![\w-])")
+    strict_re = re.compile(r"(?:" + _grouped(strict, not_after=r"[\w.]") + r")(?![\w])")
     # map a folded match back to its variant: try each variant's own pattern
     singles = [(re.compile(r"(?:" + _pattern(v, k) + r")\Z"), iso3, k)
                for v, iso3, k in sorted(_variants(), key=lambda v: -len(v[0])) if k != "abbreviation"]

@@ -3,6 +3,7 @@ donors, placeholders. Pure functions; each returns the value and, where it
 could not do its job, a problem phrase for the quality table."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,10 +49,10 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
+        elif out[-1] == "-" and _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
             # "needs-" + "assessment": a compound split at its hyphen keeps it
             out += line
-        elif _SLASH_BREAK.search(out, len(out) - 2):
+        elif out[-1] == "/" and _SLASH_BREAK.search(out, len(out) - 2):
             # "maritime/" + "port": a PDF wraps after a slash between words
             out += line
         else:
@@ -361,7 +362,7 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         return _lookup_donor(text[m.end():])
     # a name cut off at a line end: a prefix of exactly one known alias
     if len(k) >= 12:
-        hits = {v for a, v in aliases.items() if a.startswith(k)}
+        hits = set(_aliases_starting(k))
         if len(hits) == 1:
             return hits.pop()
     return None
@@ -371,6 +372,23 @@ def _is_member_state(text: str) -> bool:
     """The whole text names one member state (a name, variant or ISO3)."""
     mentions = find_mentions(text)
     return len(mentions) == 1 and len(_key(mentions[0].text)) >= len(_key(text)) - 1
+
+
+@lru_cache(maxsize=None)
+def _sorted_aliases() -> tuple[list[str], list[tuple[str, str, str | None]]]:
+    keys = sorted(_donor_aliases())
+    return keys, [_donor_aliases()[k] for k in keys]
+
+
+def _aliases_starting(prefix: str) -> list[tuple[str, str, str | None]]:
+    """The donors whose alias keys start with ``prefix``: the keys sorted,
+    they stand together from where ``prefix`` would go."""
+    keys, donors = _sorted_aliases()
+    lo = bisect.bisect_left(keys, prefix)
+    hi = lo
+    while hi < len(keys) and keys[hi].startswith(prefix):
+        hi += 1
+    return donors[lo:hi]
 
 
 def parse_donors(text: str) -> tuple[list[Donor], list[str]]:

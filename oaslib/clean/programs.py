@@ -14,8 +14,18 @@ import re
 
 from .countries import fold
 
-_WORD = re.compile(r"[a-z0-9]+")
 FINGERPRINT_WORDS = 24
+
+#: every byte but a-z and 0-9 -> a space
+_NOT_WORD = bytes(b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for b in range(256))
+
+
+def _words(text: str) -> list[str]:
+    """The runs of a-z and 0-9 in folded ``text`` (what
+    ``re.findall("[a-z0-9]+")`` gives), at C speed: any other character,
+    a non-ASCII one encoded as "?", becomes a space. The regex cost as much
+    as reading a sheet's donors and dates together."""
+    return text.encode("ascii", "replace").translate(_NOT_WORD).decode("ascii").split()
 
 
 def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
@@ -26,9 +36,9 @@ def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
     # the first words only: fold and scan a prefix that holds them (a word
     # more, so the last one is whole), the whole text when it does not
     cut = words * 16
-    ws = _WORD.findall(fold(text[:cut])) if len(text) > cut else []
+    ws = _words(fold(text[:cut])) if len(text) > cut else []
     if len(ws) <= words:
-        ws = _WORD.findall(fold(text))
+        ws = _words(fold(text))
     if len(ws) < min(words, 12):
         return None
     return " ".join(ws[:words])
@@ -37,7 +47,7 @@ def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
 def name_key(name: str | None) -> str | None:
     if not name:
         return None
-    ws = _WORD.findall(fold(name))
+    ws = _words(fold(name))
     return " ".join(ws) if len(ws) >= 2 else None
 
 
@@ -57,23 +67,29 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def link_programs(sheets: list[dict]) -> list[int]:
-    """Cluster index (the first sheet of its cluster) for every sheet.
-    ``sheets`` hold ``name``, ``summary`` and ``objectives``."""
-    uf = _UnionFind(len(sheets))
+def program_keys(sheet: dict) -> dict[str, str]:
+    """What links a sheet to the other sheets of its program: its name and
+    the first words of its summary and of its objectives, where it has them.
+    Computed once per sheet where the sheet is read (in a worker process
+    for a large folder), not again when the sheets are linked."""
+    keys = {"n": name_key(sheet.get("name")), "s": fingerprint(sheet.get("summary")),
+            "o": fingerprint(sheet.get("objectives"))}
+    return {kind: k for kind, k in keys.items() if k is not None}
+
+
+def link_programs(keys: list[dict[str, str]]) -> list[int]:
+    """Cluster index (the first sheet of its cluster) for every sheet,
+    from each sheet's ``program_keys``."""
+    uf = _UnionFind(len(keys))
     first_with: dict[str, int] = {}
-    for i, s in enumerate(sheets):
-        keys = [("n", name_key(s.get("name"))), ("s", fingerprint(s.get("summary"))),
-                ("o", fingerprint(s.get("objectives")))]
-        for kind, k in keys:
-            if k is None:
-                continue
+    for i, sheet_keys in enumerate(keys):
+        for kind, k in sheet_keys.items():
             key = kind + ":" + k
             if key in first_with:
                 uf.union(first_with[key], i)
             else:
                 first_with[key] = i
-    return [uf.find(i) for i in range(len(sheets))]
+    return [uf.find(i) for i in range(len(keys))]
 
 
 def program_id(keys: list[str]) -> str:

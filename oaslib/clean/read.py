@@ -375,9 +375,10 @@ def _ascending_numbers(lines: list[str], kind: list[str | None]) -> set[int]:
 
 def _finish(path: Path, text: str, enc: str, notes: list, paged: bool) -> Document:
     lines = normalize_text(text).split("\n")
-    for n, line in enumerate(lines, 1):
-        if len(line) > LONG_LINE:
-            notes.append((n, f"line of {len(line):,} characters", line[:60]))
+    if max(map(len, lines)) > LONG_LINE:  # rare: the loop only then
+        for n, line in enumerate(lines, 1):
+            if len(line) > LONG_LINE:
+                notes.append((n, f"line of {len(line):,} characters", line[:60]))
     kept, numbers, removed = strip_furniture(lines, paged)
     removed.pop("form feed", None)
     if removed:
