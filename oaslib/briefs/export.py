@@ -4,6 +4,8 @@ brief's language) and its PDF (WeasyPrint). Shared by the exported brief
 and the inline one (``brief.to_html`` / ``brief.to_pdf``)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import paths
 from ..errors import RenderError
 
@@ -11,14 +13,19 @@ from ..errors import RenderError
 def page_html(body: str, title: str, lang: str = "en") -> str:
     """A brief's body in the self-contained page (stylesheet inline, page
     header and footer in the brief's language)."""
-    from jinja2 import Template
-
     from .i18n import Lang
     L = Lang(lang)
-    page = Template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
+    page = _template((paths.TEMPLATES / "page.html.j2").read_text(encoding="utf-8"))
     return page.render(title=title, css=(paths.TEMPLATES / "brief.css").read_text(encoding="utf-8"), body=body,
                        lang=L.code, org=L._("OAS · SMS"), author=L._("OAS Secretariat for Multidimensional Security"),
                        page_of=_css_string(L._("page {page} of {pages}")), running=_css_string(title))
+
+
+@lru_cache(maxsize=4)
+def _template(text: str):
+    """The page template compiled once per text (a batch worker renders brief after brief)."""
+    from jinja2 import Template
+    return Template(text)
 
 
 def _css_string(text: str) -> str:

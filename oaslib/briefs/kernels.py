@@ -159,12 +159,17 @@ class ReusedKernelEngine(NBClientEngine):
         km = _KEEPER.get(kernel_name)
         client = _ResettingClient(nb_man, km=km, **final_kwargs)
         client.resources_cwd = os.getcwd()  # papermill has chdir'ed into the run's cwd
+        # papermill writes the whole notebook at every cell's start and end
+        # (~30 writes a brief, an eighth of its time); the engine writes it
+        # once when the run ends, however it ends, which is what a brief needs
+        save, nb_man.save = nb_man.save, lambda **kwargs: None
         ok = False
         try:
             nb = client.execute()
             ok = not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
             return nb
         finally:
+            nb_man.save = save
             if client.kc is not None:
                 client.kc.stop_channels()
             if not ok:  # an error, a timeout or a dead kernel: the next brief starts afresh

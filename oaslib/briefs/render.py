@@ -5,6 +5,7 @@ the same HTML). Every output is written to a temporary name and renamed."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
@@ -107,7 +108,6 @@ def _keep_for_debugging(tmp: Path, target: Path) -> bool:
 def export_html(ipynb: Path, title: str, lang: str = "en") -> str:
     """The executed notebook's outputs in our own self-contained page."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(ipynb), as_version=4)
     for cell in nb.cells:  # warnings on stderr are for the log, not the reader
@@ -116,10 +116,17 @@ def export_html(ipynb: Path, title: str, lang: str = "en") -> str:
     drop_empty_sections(nb)
     # a section with nothing to show leaves no empty output box on the page
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or _shows_something(c)]
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return page_html(body, title, lang)
+
+
+@lru_cache(maxsize=None)
+def _exporter():
+    """One exporter per process: building one compiles nbconvert's
+    templates (~0.1 s), and a batch worker exports brief after brief."""
+    from nbconvert import HTMLExporter
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def _shows_something(cell) -> bool:
