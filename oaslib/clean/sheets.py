@@ -854,7 +854,7 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
         rest = [Token(pillar[0].i, "text", text=m.group(2).strip())] + pillar[1:]
         rest = [t for t in rest if t.text]
         if rest and not name:
-            name = rest  # "Security Port Evaluations and Assessments": pillar run into the name
+            name = rest  # "Security <name of the activity>": the pillar run into the name
         elif rest:
             sheet.problems.append((rest[0].i + 1, "pillar", "text after the pillar",
                                    " ".join(t.text for t in rest)))
