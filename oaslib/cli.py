@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="output directory (default: the project's reports)")
     r.add_argument("--data", help="clean tables (default: the project's data/clean)")
     r.add_argument("--raw", help="raw documents, cleaned first when newer (default: the project's data/raw)")
-    r.add_argument("--as-of", type=_as_of, default=None, help="date of a country brief, YYYY-MM-DD (default: today)")
+    r.add_argument("--as-of", type=_as_of, default=None, help="date the briefs' statuses are taken on and open programs run to, YYYY-MM-DD (default: today)")
     r.add_argument("--jobs", type=_positive(int), default=None, help="worker processes (default: cores)")
     r.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     r.add_argument("--timeout", type=_positive(float), default=CELL_TIMEOUT,

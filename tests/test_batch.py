@@ -320,3 +320,27 @@ def test_an_earlier_as_of_keeps_the_briefs_a_later_one_made(tmp_path):
     assert run_reports("all", [], True, tmp_path / "out", tmp_path / "clean", as_of="2020-06-01", **later) == 0
     assert "year-2021" in statuses(tmp_path / "out")
     assert (tmp_path / "out" / "year-2021.html").exists() and (tmp_path / "out" / "history" / "year-2021").is_dir()
+
+
+def test_a_damaged_reports_manifest_is_one_line_naming_it(three_states, capsys):
+    out = three_states / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"briefs": [', encoding="utf-8")
+    code = main(["report", "year", "--all", "--raw", str(three_states / "raw"), "--data", str(three_states / "clean"),
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "manifest.json" in err and "reports manifest is damaged" in err
+
+
+def test_an_unreadable_kept_edition_fails_its_brief_only(three_states):
+    """A foreign or damaged file in reports/history is that brief's failure,
+    in one line naming the file; the other briefs are made."""
+    history = three_states / "out" / "history" / "country-PAN"
+    history.mkdir(parents=True)
+    (history / "2019-06-01.csv").write_text('item,key\n"never closed', encoding="utf-8")
+    assert build(three_states) == 1
+    briefs = json.loads((three_states / "out" / "manifest.json").read_text())["briefs"]
+    assert briefs["country-PAN"]["status"] == "failed"
+    assert "2019-06-01.csv" in briefs["country-PAN"]["error"] and "\n" not in briefs["country-PAN"]["error"]
+    assert all(b["status"] == "made" for s, b in briefs.items() if s != "country-PAN")

@@ -366,3 +366,16 @@ def test_a_binary_file_named_txt_leaves_a_quality_table_csv_can_read(tmp_path):
     assert "\x00" not in text
     rows = list(csv.DictReader(text.splitlines()))
     assert rows and all(r["source_file"] == "sheets.txt" for r in rows)
+
+
+def test_a_file_that_cannot_be_opened_is_a_quality_row(raw_copy, tmp_path):
+    """A name in the folder that cannot be opened (here a link to nothing;
+    elsewhere no permission): that file is unreadable, the others are read."""
+    (raw_copy / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    out = clean(raw_copy, tmp_path / "out")
+    assert out.unreadable and "gone.txt" in out.unreadable[0]
+    quality = pd.read_csv(tmp_path / "out" / "quality.csv", dtype=str)
+    assert (quality.source_file == "gone.txt").any()
+    assert len(out.tables["activities"]) == 20
+    from oaslib.clean.store import read_manifest
+    assert read_manifest(tmp_path / "out")["inputs"]  # the manifest records it and still reads

@@ -43,7 +43,7 @@ from .. import paths
 from ..version import __version__
 from ..clean import store
 from ..clean.store import lock  # noqa: F401 -- the CLI takes it from here too
-from ..errors import OaslibError, UsageError
+from ..errors import OaslibError, StoreError, UsageError
 from . import editions
 from .keys import available_keys, brief_stem, resolve_key
 from .render import brief_dependencies, notebook_path, render_brief
@@ -217,12 +217,12 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     with lock(out_dir):
         _sweep_temporaries(out_dir)
         manifest_path = out_dir / "manifest.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest = _read_manifest(manifest_path)
         results = manifest.setdefault("briefs", {})
         if kind == "all":
             _remove_stale(results, {(k, key) for k, key, _ in plan}, out_dir, data_dir, log)
         todo, unplanned, snapshots = _triage(plan, results, out_dir, data_dir, formats, as_of, notebook, force, log)
-        save = lambda: store.write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")  # noqa: E731
+        save = lambda: store.write_manifest(out_dir, manifest)  # noqa: E731
         history, day = editions.history_dir(out_dir), date.fromisoformat(as_of)
 
         def made(stem: str) -> None:  # the next edition compares with this one
@@ -237,6 +237,21 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     log(f"{len(plan)} briefs: {made} made, {len(plan) - len(todo) - unplanned} up to date, "
         f"{failed} failed -> {out_dir}")
     return 1 if failed else 0
+
+
+def _read_manifest(path: Path) -> dict:
+    """The reports manifest of earlier runs ({} for a first run); a damaged
+    one is a one-line error that says how to start afresh."""
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("briefs", {}), dict):
+            raise TypeError("not a manifest of briefs")
+    except (ValueError, TypeError) as e:
+        raise StoreError("reports manifest is damaged; delete it (every brief is then made again)",
+                         file=str(path), text=str(e)[:200]) from None
+    return manifest
 
 
 def plan_briefs(kind: str, names: list[str], all_: bool, data_dir: Path, notebook=None,
@@ -284,28 +299,45 @@ def _triage(plan, results: dict, out_dir: Path, data_dir: Path, formats, as_of: 
             params["lang"] = lang
         entry = {"kind": k, "key": key, "lang": lang, "parameters": params}
         try:
-            b = content.make_brief(k, key, data_dir, as_of, tables, lang=lang)
-        except OaslibError as e:  # the data of this one brief is unusable
-            results[stem] = {**entry, "status": "failed", "error": str(e), "outputs": {}, "duration_s": 0}
+            to_make = _triage_one(entry, stem, results, tables, data_dir, out_dir, formats, code, notebook,
+                                  history, day, force, snapshots)
+        except Exception as e:  # noqa: BLE001 -- one brief's unusable data or bug is its own failure
+            error = str(e) if isinstance(e, OaslibError) else _one_line(f"{k} brief {key}", e)
+            results[stem] = {**entry, "status": "failed", "error": error, "outputs": {}, "duration_s": 0}
             failed += 1
-            log(f"{stem}: failed — {e}")
+            log(f"{stem}: failed — {error}")
             continue
-        shown = {p: v for p, v in params.items() if p != "as_of"}
-        entry.update(input_hash=input_hash(k, shown, b.fingerprint() + editions.date_fingerprint(b), code, notebook),
-                     headline=content.headline_numbers(b))
-        prev = results.get(stem) or {}
-        current = _current_outputs(prev, entry["input_hash"], out_dir)
-        if not force and {*formats, "csv", "ipynb"} <= set(current):
-            prev.update(status="up to date", outputs=current)  # link only what is still there
+        if to_make:
+            todo.append(entry)
+        else:
             log(f"{stem}: up to date")
-            continue
-        # what the section "Since the last brief" will say, for the index and manifest
-        snapshots[stem] = editions.snapshot(b)
-        since, previous = editions.previous_edition(history, stem, day if k == "country" else None,
-                                                    current=snapshots[stem], day=day)
-        entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
-        todo.append(entry)
     return todo, failed, snapshots
+
+
+def _triage_one(entry: dict, stem: str, results: dict, tables, data_dir: Path, out_dir: Path, formats, code: str,
+                notebook, history: Path, day: date, force: bool, snapshots: dict) -> bool:
+    """Whether one planned brief must be made; fills its ``entry`` (input
+    hash, headline figures, what changed since its last edition) and, for a
+    brief to make, its snapshot. An up-to-date brief's manifest entry is
+    marked so, linking only the outputs still on disk."""
+    from . import content
+
+    k, key, lang, params = entry["kind"], entry["key"], entry["lang"], entry["parameters"]
+    b = content.make_brief(k, key, data_dir, params["as_of"], tables, lang=lang)
+    shown = {p: v for p, v in params.items() if p != "as_of"}
+    entry.update(input_hash=input_hash(k, shown, b.fingerprint() + editions.date_fingerprint(b), code, notebook),
+                 headline=content.headline_numbers(b))
+    prev = results.get(stem) or {}
+    current = _current_outputs(prev, entry["input_hash"], out_dir)
+    if not force and {*formats, "csv", "ipynb"} <= set(current):
+        prev.update(status="up to date", outputs=current)
+        return False
+    # what the section "Since the last brief" will say, for the index and manifest
+    snapshots[stem] = editions.snapshot(b)
+    since, previous = editions.previous_edition(history, stem, day if k == "country" else None,
+                                                current=snapshots[stem], day=day)
+    entry["since"] = editions.compare(previous, snapshots[stem], since).counts()
+    return True
 
 
 def _current_outputs(prev: dict, input_hash_now: str, out_dir: Path) -> dict:

@@ -124,8 +124,8 @@ def status_on(r, as_of: date) -> str:
 
 
 def covers_year(acts: pd.DataFrame, year: int, through_year: int) -> pd.Series:
-    return pd.Series([year in years_covered(s, e, st, through_year)
-                      for s, e, st in zip(acts.start_year, acts.end_year, acts.end_status)],
+    return pd.Series([year in years_covered(s, e, through_year)
+                      for s, e in zip(acts.start_year, acts.end_year)],
                      index=acts.index, dtype=bool)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..clean import store
+from ..errors import StoreError
 from .i18n import N_, Lang
 
 #: The columns of a snapshot, all text ("" where the brief shows nothing).
@@ -287,7 +288,13 @@ def previous_edition(history: Path | None, stem: str, as_of: date | None = None,
         if as_of is None or d <= as_of:
             dated.append((d, f))
     for d, f in sorted(dated, reverse=True):
-        snap = pd.read_csv(f, dtype=str, keep_default_na=False)
+        try:
+            snap = pd.read_csv(f, dtype=str, keep_default_na=False)
+            if not {"item", "key"} <= set(snap.columns):
+                raise ValueError("no item and key columns")
+        except (ValueError, OSError, UnicodeDecodeError) as e:  # pandas' ParserError is a ValueError
+            raise StoreError("kept edition cannot be read; delete it to compare with the one before",
+                             file=str(f), text=(str(e).strip().splitlines() or [""])[-1][:200]) from None
         if current is not None and d == day and _same(snap, current):
             continue
         return d, snap

@@ -19,7 +19,7 @@ def brief_stem(kind: str, key: str, lang: str = "en") -> str:
     return f"{kind}-{key}" if lang == "en" else f"{kind}-{key}.{lang}"
 
 
-def years_covered(start_year, end_year, end_status: str, through_year: int) -> range:
+def years_covered(start_year, end_year, through_year: int) -> range:
     """The one rule for the calendar years a program covers, used by the
     year briefs and by the list of year briefs a build makes: from its start
     year to its end year; with a start and no end, to ``through_year`` (the
@@ -46,7 +46,7 @@ def available_keys(kind: str, data_dir: Path, as_of: date | None = None) -> list
         return sorted(keys)
     through = (as_of or date.today()).year
     a = acts[acts.duplicate_of.isna()]
-    years = {y for s, e, st in zip(a.start_year, a.end_year, a.end_status) for y in years_covered(s, e, st, through)}
+    years = {y for s, e in zip(a.start_year, a.end_year) for y in years_covered(s, e, through)}
     years |= {int(y) for y in mispa.year.dropna()}
     return [str(y) for y in sorted(years)]
 

@@ -91,8 +91,7 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
         out["pdf"] = out_dir / f"{stem}.pdf"
         store.write_bytes(out["pdf"], html_to_pdf(html, b.title(), lang))
     out["csv"] = out_dir / f"{stem}.csv"
-    with store.atomic_path(out["csv"]) as tmp:
-        b.data().to_csv(tmp, index=False, lineterminator="\n")
+    store.write_csv(b.data(), out["csv"])
     return out
 
 

@@ -140,7 +140,14 @@ class _Document:
 
 def read_one(path: Path) -> _Document:
     """Read, classify and parse one raw file."""
-    d = _Document({"file": path.name, "sha256": store.file_sha256(path), "kind": "skipped"})
+    d = _Document({"file": path.name, "sha256": None, "kind": "skipped"})
+    try:
+        d.entry["sha256"] = store.file_sha256(path)
+    except OSError as e:  # no permission, a file gone since the folder was listed …
+        d.entry["kind"] = "unreadable"
+        d.unreadable = f"{path.name}: cannot open: {e.strerror}"
+        d.quality.append(_q(path.name, field="file", problem="cannot open the file", text=e.strerror))
+        return d
     if not is_document(path):
         d.quality.append(_q(path.name, problem="skipped file: not a .txt or .pdf document"))
         return d
@@ -245,8 +252,11 @@ def is_current(raw_dir: Path, clean_dir: Path) -> bool:
     files = _documents(raw_dir)
     if raw_dir.stat().st_mtime > built or any(p.stat().st_mtime > built for p in files):
         return False
-    return ({p.name for p in files} == set(recorded)
-            and all(store.file_sha256(p) == recorded[p.name] for p in files))
+    try:
+        return ({p.name for p in files} == set(recorded)
+                and all(store.file_sha256(p) == recorded[p.name] for p in files))
+    except OSError:  # a file that cannot be read now: let clean say so
+        return False
 
 
 def tables_dir(data_dir=None, raw_dir=None) -> Path:

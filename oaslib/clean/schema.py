@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import SchemaError
+from ..refdata import rows
 
 # pandas dtypes by the short names used below
 DTYPES = {"str": "string", "int": "Int64", "float": "Float64", "bool": "boolean"}
@@ -53,7 +54,7 @@ def C(name, dtype, description, nullable=True, allowed=None):
 
 END_STATUS = ("dated", "ongoing", "unspecified")
 DONOR_KINDS = ("member state", "permanent observer", "international organization", "other")
-AGENCIES = ("DPS", "CICAD", "CICTE")
+AGENCIES = tuple(r["agency"] for r in rows("agencies"))  # in the report's order
 
 ACTIVITIES = Table(
     "activities",

@@ -201,7 +201,9 @@ def read_manifest(clean_dir: Path) -> dict:
         raise StoreError("data has not been built; run `oaslib clean`", file=str(path))
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not all(isinstance(i["file"], str) and isinstance(i["sha256"], str) for i in manifest["inputs"]):
+        # sha256 is None for a file that could not be opened
+        if not all(isinstance(i["file"], str) and isinstance(i["sha256"], (str, type(None)))
+                   for i in manifest["inputs"]):
             raise TypeError("an input without file or sha256")
     except (ValueError, KeyError, TypeError) as e:
         raise StoreError("manifest is damaged; run `oaslib clean`", file=str(path), text=str(e)[:200]) from None
