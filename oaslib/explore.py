@@ -239,7 +239,7 @@ def quality_summary(quality: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------- search
 
-def _fold(text: str) -> str:
+def _unaccented(text: str) -> str:
     """``text`` with accents taken off letter by letter (``policía`` ->
     ``policia``), keeping its length so positions carry over."""
     out = []
@@ -267,14 +267,14 @@ def search(activities: pd.DataFrame, query: str, fields=SEARCH_FIELDS, context: 
     sheet (repeated sheets left out) with where the words were found, how
     often, and a snippet around the first one, the word in brackets; most
     hits first."""
-    words = _fold(str(query)).split()
+    words = _unaccented(str(query)).split()
     if not words:
         raise UsageError("search: give at least one word to look for", text=query)
     patterns = [re.compile(r"\b" + re.escape(w), re.IGNORECASE) for w in words]
     rows = []
     for r in _sheets(activities).itertuples(index=False):
         texts = {f: str(getattr(r, f)) for f in fields if pd.notna(getattr(r, f))}
-        folded = {f: _fold(t) for f, t in texts.items()}
+        folded = {f: _unaccented(t) for f, t in texts.items()}
         found = {f: [m for p in patterns for m in p.finditer(t)] for f, t in folded.items()}
         if not all(any(p.search(t) for t in folded.values()) for p in patterns):
             continue

@@ -12,6 +12,7 @@ from .. import paths
 from ..clean import store
 from ..errors import OaslibError, RenderError
 from . import editions
+from .content import make_brief
 from .export import html_to_pdf, page_html
 from .keys import brief_stem
 
@@ -42,8 +43,6 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     ``reuse_kernel`` runs the notebook in this process's kept kernel (reset
     before each notebook; see ``oaslib.briefs.kernels``), which batches use;
     ``timeout`` bounds each cell in seconds."""
-    import papermill as pm
-
     out_dir, data_dir = Path(out_dir), Path(data_dir).resolve()
     stem = brief_stem(kind, key, lang)
     nb_in = notebook_path(kind, notebook)
@@ -54,34 +53,8 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     params["history_dir"] = str(Path(history_dir or editions.history_dir(out_dir)).resolve())
     out = {"ipynb": out_dir / f"{stem}.ipynb"}
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with store.atomic_path(out["ipynb"]) as tmp:
-            try:
-                engine = None
-                if reuse_kernel:
-                    from .kernels import register
-                    engine = register()
-                pm.execute_notebook(str(nb_in), str(tmp), parameters=params, kernel_name=kernel_name,
-                                    engine_name=engine, progress_bar=False, log_output=False,
-                                    cwd=str(out_dir), execution_timeout=timeout)
-            except pm.PapermillExecutionError as e:
-                _keep_for_debugging(tmp, out["ipynb"])
-                last = (e.evalue or e.ename).strip().splitlines()[-1] if (e.evalue or e.ename) else e.ename
-                raise RenderError(f"{kind} brief {key}: cell {e.cell_index + 1} raised {e.ename}",
-                                  file=str(out["ipynb"]), text=last) from None
-            except OaslibError:
-                raise
-            except Exception as e:  # a cell timed out, the kernel died, the notebook is unreadable …
-                kept = _keep_for_debugging(tmp, out["ipynb"])
-                what = "a cell ran longer than the timeout" if isinstance(e, TimeoutError) else type(e).__name__
-                raise RenderError(f"{kind} brief {key}: {what}", file=str(out["ipynb"] if kept else nb_in),
-                                  text=str(e).strip().splitlines()[0] if str(e).strip() else None) from None
-    except OaslibError:
-        raise
-    except Exception as e:  # defensive: nothing but a one-line error leaves this function
-        raise RenderError(f"{kind} brief {key}: {type(e).__name__}", file=str(nb_in), text=str(e)) from None
+    _execute(kind, key, nb_in, out["ipynb"], params, kernel_name, reuse_kernel, timeout)
 
-    from .content import make_brief
     b = make_brief(kind, key, data_dir, as_of, lang=lang)
     html = export_html(out["ipynb"], title=b.title(), lang=lang)
     if "html" in formats:
@@ -93,6 +66,40 @@ def render_brief(kind: str, key: str, out_dir: Path, data_dir: Path, formats=("h
     out["csv"] = out_dir / f"{stem}.csv"
     store.write_csv(b.data(), out["csv"])
     return out
+
+
+def _execute(kind: str, key: str, nb_in: Path, ipynb: Path, params: dict, kernel_name: str,
+             reuse_kernel: bool, timeout: float | None) -> None:
+    """Run the brief's notebook with papermill into ``ipynb`` (kept as far as
+    it ran when a cell fails); every failure is one ``RenderError`` line."""
+    import papermill as pm
+
+    try:
+        with store.atomic_path(ipynb) as tmp:
+            try:
+                engine = None
+                if reuse_kernel:
+                    from .kernels import register
+                    engine = register()
+                pm.execute_notebook(str(nb_in), str(tmp), parameters=params, kernel_name=kernel_name,
+                                    engine_name=engine, progress_bar=False, log_output=False,
+                                    cwd=str(ipynb.parent), execution_timeout=timeout)
+            except pm.PapermillExecutionError as e:
+                _keep_for_debugging(tmp, ipynb)
+                last = (e.evalue or e.ename).strip().splitlines()[-1] if (e.evalue or e.ename) else e.ename
+                raise RenderError(f"{kind} brief {key}: cell {e.cell_index + 1} raised {e.ename}",
+                                  file=str(ipynb), text=last) from None
+            except OaslibError:
+                raise
+            except Exception as e:  # a cell timed out, the kernel died, the notebook is unreadable …
+                kept = _keep_for_debugging(tmp, ipynb)
+                what = "a cell ran longer than the timeout" if isinstance(e, TimeoutError) else type(e).__name__
+                raise RenderError(f"{kind} brief {key}: {what}", file=str(ipynb if kept else nb_in),
+                                  text=str(e).strip().splitlines()[0] if str(e).strip() else None) from None
+    except OaslibError:
+        raise
+    except Exception as e:  # defensive: nothing but a one-line error leaves this function
+        raise RenderError(f"{kind} brief {key}: {type(e).__name__}", file=str(nb_in), text=str(e)) from None
 
 
 def _keep_for_debugging(tmp: Path, target: Path) -> bool:
