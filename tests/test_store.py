@@ -83,3 +83,20 @@ def test_csv_of_a_concatenated_frame():
     two reports)."""
     df = pd.concat([_typed(["a", "b,c"]), _typed(['"d"'])], ignore_index=True)
     assert b"".join(store.csv_pieces(df)) == df.to_csv(index=False, lineterminator="\n").encode()
+
+
+def test_a_table_read_again_after_a_new_clean_is_the_new_table(raw_copy, tmp_path):
+    """read_table keeps a table it has read while its file is unchanged; a
+    clean replaces the file, and the next read gives the new rows."""
+    from oaslib.clean import clean
+    from oaslib.clean.store import read_table
+    out = tmp_path / "clean"
+    clean(raw_copy, out)
+    first = read_table("donors", out)
+    first.loc[:, "donor"] = "changed by the caller"  # a caller's change stays its own
+    assert "changed by the caller" not in set(read_table("donors", out).donor)
+    sheets = raw_copy / "000_3348439e6b9c1ad1.txt"
+    sheets.write_text(sheets.read_text(encoding="utf-8").replace("Spain (AECID)", "Italy"), encoding="utf-8")
+    clean(raw_copy, out)
+    donors = set(read_table("donors", out).donor)
+    assert "Italy" in donors and "Spain" not in donors

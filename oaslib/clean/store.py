@@ -17,6 +17,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -170,17 +171,29 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> pd.DataFrame:
 
 
 def read_table(name: str, clean_dir: Path) -> pd.DataFrame:
-    """Read one table from ``clean_dir`` with its declared types."""
-    table = TABLES[name]
+    """Read one table from ``clean_dir`` with its declared types (a copy the
+    caller may change).
+
+    A process that reads the same table again and again (a batch worker and
+    its kernel, brief after brief) reads and validates the file once: the
+    frame is kept while the file's identity and time stay the same, and a
+    table is only ever replaced whole (``atomic_path``), never edited in place."""
     path = Path(clean_dir) / f"{name}.parquet"
-    if not path.exists():
-        raise StoreError(f"table {name} has not been built; run `oaslib clean`", file=str(path))
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise StoreError(f"table {name} has not been built; run `oaslib clean`", file=str(path)) from None
+    return _read_validated(name, str(path.resolve()), st.st_mtime_ns, st.st_size, st.st_ino).copy()
+
+
+@lru_cache(maxsize=32)
+def _read_validated(name: str, path: str, mtime_ns: int, size: int, inode: int) -> pd.DataFrame:
     try:
         df = pd.read_parquet(path)
     except Exception as e:  # noqa: BLE001 -- pyarrow raises several kinds for a damaged file
-        raise StoreError(f"table {name} cannot be read (damaged?); run `oaslib clean`", file=str(path),
+        raise StoreError(f"table {name} cannot be read (damaged?); run `oaslib clean`", file=path,
                          text=(str(e).splitlines() or [type(e).__name__])[0]) from None
-    return validate(df, table)
+    return validate(df, TABLES[name])
 
 
 def file_sha256(path: Path) -> str:
