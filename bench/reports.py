@@ -177,8 +177,8 @@ def main() -> int:
               f"{r['pss'] / 2**20:6.0f}MiB {r['rss'] / 2**20:6.0f}MiB")
     scaled = f" (measured on {plain['briefs']}, scaled to {n_all})" if plain["briefs"] != n_all else ""
     speedup, rerun_share, peak = plain_all / full["seconds"], rerun["seconds"] / full["seconds"], full["pss"]
-    print(f"\nbuild speed-up over the plain loop{scaled}: {speedup:5.1f}x   (target >= 3x)   "
-          f"{'ok' if speedup >= 3 else 'MISSED'}")
+    print(f"\nbuild speed-up over the plain loop{scaled}: {speedup:5.1f}x   (target >= 10x, issue 14)   "
+          f"{'ok' if speedup >= 10 else 'MISSED'}")
     print(f"unchanged rerun / full build:                 {rerun_share:5.1%}   (target <= 10 %)  "
           f"{'ok' if rerun_share <= 0.10 else 'MISSED'}")
     print(f"next-day build on unchanged data:      {nightly['seconds']:6.1f} s   ({nightly_made} of {n_all} "
