@@ -100,3 +100,21 @@ def test_a_table_read_again_after_a_new_clean_is_the_new_table(raw_copy, tmp_pat
     clean(raw_copy, out)
     donors = set(read_table("donors", out).donor)
     assert "Italy" in donors and "Spain" not in donors
+
+
+def test_a_table_that_fails_its_schema_leaves_the_folder_as_it_was(bundled_clean, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from oaslib.clean import store
+    from oaslib.errors import SchemaError
+    out = tmp_path / "clean"
+    shutil.copytree(bundled_clean, out)
+    before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
+    tables = {n: store.read_table(n, out) for n in ("activities", "donors", "quality")}
+    tables["activities"] = tables["activities"].iloc[:3]  # a change that would be written
+    tables["quality"] = pd.DataFrame({"nonsense": [1]})  # and a table that is not one
+    with pytest.raises(SchemaError):
+        store.write_tables(tables, out)
+    assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before

@@ -107,7 +107,7 @@ def _clean(raw_dir: Path, out_dir: Path) -> CleanResult:
         "mispa_themes": _concat([t for _, t in mispa_frames], "mispa_themes"),
         "quality": pd.DataFrame(quality, columns=TABLES["quality"].column_names),
     }
-    written = {name: store.write_table(df, name, out_dir) for name, df in tables.items()}
+    written = store.write_tables(tables, out_dir)
     store.write_manifest(out_dir, {
         "oaslib_version": __version__,
         "inputs": result.files,

@@ -161,13 +161,20 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> pd.DataFrame:
     """Validate ``df`` against its declaration and write ``name.csv`` and
     ``name.parquet`` atomically, rows in ``row_order``. Returns the validated,
     ordered frame."""
-    table = TABLES[name]
-    df = row_order(validate(df, table), table)
+    return write_tables({name: df}, out_dir)[name]
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, pd.DataFrame]:
+    """``write_table`` for several tables: every one is validated before any
+    file is written, so a table that fails its schema leaves the folder as
+    it was instead of half the tables new and half old."""
+    valid = {name: row_order(validate(df, TABLES[name]), TABLES[name]) for name, df in tables.items()}
     out_dir = Path(out_dir)
-    write_csv(df, out_dir / f"{name}.csv")
-    with atomic_path(out_dir / f"{name}.parquet") as tmp:
-        df.to_parquet(tmp, index=False)
-    return df
+    for name, df in valid.items():
+        write_csv(df, out_dir / f"{name}.csv")
+        with atomic_path(out_dir / f"{name}.parquet") as tmp:
+            df.to_parquet(tmp, index=False)
+    return valid
 
 
 def read_table(name: str, clean_dir: Path) -> pd.DataFrame:
