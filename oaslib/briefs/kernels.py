@@ -90,10 +90,14 @@ del _o, _s
 
 class _Keeper:
     """The worker's kernel manager, started on first use and replaced after
-    a failure."""
+    a failure, and its client: a new client waits for the kernel to be
+    ready and then drains its output channel until 0.2 s pass in silence
+    (jupyter_client's ``wait_for_ready``), a fixed cost per brief that a
+    kept client pays once."""
 
     def __init__(self):
         self.km = None
+        self.kc = None
         self.kernel_name = None
 
     def get(self, kernel_name: str):
@@ -116,6 +120,12 @@ class _Keeper:
         return self.km
 
     def discard(self):
+        if self.kc is not None:
+            kc, self.kc = self.kc, None
+            try:
+                kc.stop_channels()
+            except Exception:  # noqa: BLE001 -- already closed
+                pass
         if self.km is None:
             return
         from jupyter_core.utils import run_sync
@@ -158,6 +168,7 @@ class ReusedKernelEngine(NBClientEngine):
                                     log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
         km = _KEEPER.get(kernel_name)
         client = _ResettingClient(nb_man, km=km, **final_kwargs)
+        client.kc = _KEEPER.kc  # None: nbclient makes one (and waits for the kernel)
         client.resources_cwd = os.getcwd()  # papermill has chdir'ed into the run's cwd
         # papermill writes the whole notebook at every cell's start and end
         # (~30 writes a brief, an eighth of its time); the engine writes it
@@ -170,9 +181,11 @@ class ReusedKernelEngine(NBClientEngine):
             return nb
         finally:
             nb_man.save = save
-            if client.kc is not None:
-                client.kc.stop_channels()
-            if not ok:  # an error, a timeout or a dead kernel: the next brief starts afresh
+            if ok:
+                _KEEPER.kc = client.kc
+            else:  # an error, a timeout or a dead kernel: the next brief starts afresh
+                if client.kc is not None and client.kc is not _KEEPER.kc:
+                    client.kc.stop_channels()
                 _KEEPER.discard()
 
 
