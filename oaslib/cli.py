@@ -79,7 +79,8 @@ def _langs(text: str) -> tuple[str, ...]:
 
 
 def _cmd_report(args) -> int:
-    from .briefs.batch import lock, run_reports
+    from .briefs.batch import run_reports
+    from .clean.store import lock
     from .clean import ensure_clean
     if not args.names and not args.all:
         raise UsageError(f"name at least one {args.kind} or use --all")
@@ -94,7 +95,8 @@ def _cmd_report(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from .briefs.batch import lock, run_reports
+    from .briefs.batch import run_reports
+    from .clean.store import lock
     from .clean import clean
     from .clean.job import check_raw_dir
     data = Path(args.data)

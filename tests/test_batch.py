@@ -154,8 +154,8 @@ def test_a_killed_run_is_completed_by_the_next_one(bundled_clean, tmp_path):
 def another_run_holding(out: Path):
     """A separate process that holds the output directory's lock, as a
     running ``oaslib build`` does, until the block ends."""
-    code = ("import sys, oaslib.briefs.batch as b\n"
-            "with b.lock(sys.argv[1]):\n"
+    code = ("import sys, oaslib.clean.store as s\n"
+            "with s.lock(sys.argv[1]):\n"
             "    print('held', flush=True); sys.stdin.read()\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)

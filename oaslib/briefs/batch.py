@@ -42,7 +42,7 @@ from pathlib import Path
 from .. import paths
 from ..version import __version__
 from ..clean import store
-from ..clean.store import lock  # noqa: F401 -- the CLI takes it from here too
+from ..clean.store import lock
 from ..errors import OaslibError, StoreError, UsageError
 from . import editions
 from .keys import available_keys, brief_stem, resolve_key

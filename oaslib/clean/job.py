@@ -176,11 +176,13 @@ def read_one(path: Path) -> _Document:
 
 
 def _to_file_lines(doc, records: list[dict], quality: list[dict]) -> None:
-    """Line numbers of the read lines -> line numbers of the raw file."""
+    """Line numbers of the read lines -> line numbers of the raw file, in the
+    records and in their quality rows (the document's and each record's)."""
+    rows = list(quality)
     for r in records:
         r["source_line"] = doc.source_line(r["source_line"] - 1)
-        quality = quality + r.get("_quality", [])
-    for q in quality:
+        rows += r.get("_quality", [])
+    for q in rows:
         if q.get("line"):
             q["line"] = doc.source_line(q["line"] - 1)
 

@@ -116,7 +116,7 @@ def name_from_text(*texts: str | None) -> str | None:
     capitalised phrase ending in Program/Project/System… (with its acronym).
     Titles with an acronym and named programs/projects rank first."""
     best = None
-    for rank_text, text in enumerate(t for t in texts if t):
+    for text in (t for t in texts if t):
         first_sentence_end = (re.search(r"[.;:](?:\s|$)", text) or re.search(r"$", text)).end()
         cands = []
         for m in _QUOTED.finditer(text):

@@ -1310,7 +1310,7 @@ def _paragraphs(block) -> list[list[tuple[int, str]]]:
     pos = {i: j for j, (i, _) in enumerate(block)}
     gaps = [block[pos[a] + 1:pos[b]] for (a, _), (b, _) in zip(text, text[1:])]
     paras, cur = [], [text[0]]
-    for (prev_i, prev), (i, l), gap in zip(text, text[1:], gaps):
+    for (_, prev), (i, l), gap in zip(text, text[1:], gaps):
         short = len(prev.rstrip())
         if ((short < 0.85 * width and _SENT_END.search(prev))     # a sentence ends short of the margin
                 or (gap and any(_is_filler(g) for _, g in gap))   # a gap of filler
