@@ -29,6 +29,20 @@ def test_no_hypothesis_example_database_travels_between_runs():
     fixed or stay pinned. The failure blob in the report reproduces it."""
     assert settings().database is None
     assert settings().derandomize is False
+    assert settings().deadline is None
+
+
+@pytest.mark.parametrize("ci_variable", ["CI", "GITHUB_ACTIONS", "TF_BUILD"])
+def test_property_tests_stay_random_on_a_ci_machine(ci_variable):
+    """Hypothesis loads its own derandomizing "ci" profile when it sees a CI
+    variable; the project's profile must win there too (CI failed on this)."""
+    import os
+    import subprocess
+    env = {**os.environ, ci_variable: "true"}
+    test = "tests/test_packaging.py::test_no_hypothesis_example_database_travels_between_runs"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-2000:]
 
 
 def test_papermill_has_the_internals_the_reused_kernel_needs():
