@@ -427,3 +427,22 @@ def test_pdf_without_weasyprints_system_libraries_says_what_to_do(monkeypatch):
     with pytest.raises(RenderError, match=r"Pango.*--format html") as e:
         html_to_pdf("<p>brief</p>", "Country brief: Panama")
     assert "libgobject" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_the_brief_names_the_meeting_its_report_was_written_for(raw_copy, tmp_path):
+    """The meeting comes from the report's text (mispa_activities.meeting),
+    so a report written for another meeting is named as such in every
+    sentence, heading and source line, in both languages."""
+    import oaslib
+    from oaslib.clean import clean
+
+    report = raw_copy / "004_72e9dce835e7c6b2.txt"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("MISPA-IV", "MISPA-V").replace("Fourth Meeting", "Fifth Meeting")
+                      .replace("fourth MISPA", "fifth MISPA"), encoding="utf-8")
+    clean(raw_copy, tmp_path / "clean")
+    for query in ("Panama", 2013):
+        for lang, said in (("en", "MISPA-V report"), ("es", "informe a la MISPA-V")):
+            shown = oaslib.brief(query, as_of="2017-06-30", data_dir=tmp_path / "clean", lang=lang,
+                                 history_dir=tmp_path / "no-history")._repr_html_()
+            assert said in shown and "MISPA-IV" not in shown, (query, lang)

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from oaslib.clean.mispa import parse_mispa, paragraph_year
+from oaslib.clean.mispa import parse_mispa, paragraph_year, report_meeting
 
 from .conftest import RAW
 
@@ -80,6 +80,24 @@ def test_bundled_report():
         "Citizen and community participation", "International cooperation"])
     assert len(themes) == 22 and quality == []
     assert acts.line.is_unique and (acts.text.str.len() > 0).all()
+    assert set(acts.meeting) == {"MISPA-IV"}  # it reports on MISPA I–III, for the working group preparing IV
+
+
+@pytest.mark.parametrize("lines, meeting", [
+    pytest.param(["Mandates Stemming from MISPA-I and MISPA-II", "Mandates Stemming from MISPA-III",
+                  "the results at MISPA-IV."], "MISPA-IV", id="the-latest-numeral"),
+    pytest.param(["(MISPA III/doc.8/11 rev.2)", "MISPA IV"], "MISPA-IV", id="numeral-after-a-space"),
+    pytest.param(["the Fifth Meeting of Ministers Responsible for Public Security in the Americas"], "MISPA-V",
+                 id="ordinal-meeting"),
+    pytest.param(["presented during the fourth MISPA meeting to be held in November"], "MISPA-IV",
+                 id="ordinal-mispa-meeting"),
+    pytest.param(["la Sexta Reunión de Ministros en Materia de Seguridad Pública de las Américas"], "MISPA-VI",
+                 id="spanish-ordinal"),
+    pytest.param(["MISPA-related mandates", "MISPA2009-2011.pdf", "the MISPA process"], None,
+                 id="no-meeting-named"),
+])
+def test_report_meeting(lines, meeting):
+    assert report_meeting(lines) == meeting
 
 
 @pytest.mark.parametrize("text, year", [

@@ -312,7 +312,14 @@ def quality_notes(q: pd.DataFrame, L: Lang) -> list[str]:
     return out
 
 
-def sources_text(manifest: dict, L: Lang) -> str:
+def meetings(mispa: pd.DataFrame, L: Lang) -> tuple[str, int]:
+    """('MISPA-IV', 1): the meetings the brief's MISPA reports were written
+    for, as the reports name them (mispa_activities.meeting), and how many."""
+    names = sorted(mispa.meeting.dropna().unique()) if "meeting" in mispa else []
+    return L.join(names or ["MISPA"]), max(len(names), 1)
+
+
+def sources_text(manifest: dict, mispa: pd.DataFrame, L: Lang) -> str:
     """'the program sheets (2 files) and the MISPA-IV mandates report' — the
     documents a brief used, by kind; the file names are in the footer."""
     kinds = {i["file"]: i.get("kind") for i in manifest.get("inputs", [])}
@@ -321,7 +328,8 @@ def sources_text(manifest: dict, L: Lang) -> str:
     if n := used.count("sheets"):
         parts.append(L.n("the program sheets ({n} file)", "the program sheets ({n} files)", n))
     if used.count("mispa"):
-        parts.append(L._("the MISPA-IV mandates report"))
+        names, n = meetings(mispa, L)
+        parts.append(L.n("the {meetings} mandates report", "the {meetings} mandates reports", n, meetings=names))
     return L.join(parts) or L._("no document")
 
 
@@ -420,7 +428,7 @@ class CountryBrief(_Brief):
         L = self.L
         return header(L._("OAS Secretariat for Multidimensional Security · country brief"), L.country(self.iso3),
                       L._("Statuses as of {date} · from {sources}", date=L.date(self.as_of),
-                          sources=sources_text(self.manifest, L)), L)
+                          sources=sources_text(self.manifest, self.mispa, L)), L)
 
     def summary(self) -> Html:
         L, f, name = self.L, self.facts(), self.L.in_text(self.iso3)
@@ -437,9 +445,10 @@ class CountryBrief(_Brief):
         else:
             out.append(L._("The program sheets hold no program for {country}.", country=name))
         if f["mispa"]:
-            out.append(L.n("{country} took part in {n} activity of the MISPA-IV report ({agencies}).",
-                           "{country} took part in {n} activities of the MISPA-IV report ({agencies}).",
-                           f["mispa"], country=name, agencies=agency_counts(self.mispa, L)))
+            out.append(L.n("{country} took part in {n} activity of the {meetings} report ({agencies}).",
+                           "{country} took part in {n} activities of the {meetings} report ({agencies}).",
+                           f["mispa"], country=name, meetings=meetings(self.mispa, L)[0],
+                           agencies=agency_counts(self.mispa, L)))
         return section("summary", L._("Summary"), prose(out))
 
     def _top_donor_sentence(self) -> str:
@@ -537,8 +546,8 @@ class CountryBrief(_Brief):
 
     def mispa_section(self) -> Html:
         L = self.L
-        intro = L._("From the report of the Secretariat for Multidimensional Security to MISPA-IV: activities of "
-                    "DPS, CICAD and CICTE naming the member state.")
+        intro = L._("From the report of the Secretariat for Multidimensional Security to {meetings}: activities of "
+                    "DPS, CICAD and CICTE naming the member state.", meetings=meetings(self.mispa, L)[0])
         body = self._mispa_table()
         return section("mispa", L._("MISPA activities that involved the member state"),
                        f'<p class="note">{escape(intro)}</p>' + body if body else "")
@@ -648,7 +657,7 @@ class YearBrief(_Brief):
         L = self.L
         return header(L._("OAS Secretariat for Multidimensional Security · year brief"), str(self.year),
                       L._("Programs and activities dated in {year}, from {sources}", year=self.year,
-                          sources=sources_text(self.manifest, L)), L)
+                          sources=sources_text(self.manifest, self.mispa, L)), L)
 
     def summary(self) -> Html:
         L, f, out = self.L, self.facts(), []
@@ -673,9 +682,10 @@ class YearBrief(_Brief):
         else:
             out.append(L._("No program sheet covers {year}.", year=self.year))
         if f["mispa"]:
-            out.append(L.n("The MISPA-IV report dates {n} activity in {year} ({agencies}).",
-                           "The MISPA-IV report dates {n} activities in {year} ({agencies}).", f["mispa"],
-                           year=self.year, agencies=agency_counts(self.mispa, L)))
+            out.append(L.n("The {meetings} report dates {n} activity in {year} ({agencies}).",
+                           "The {meetings} report dates {n} activities in {year} ({agencies}).", f["mispa"],
+                           meetings=meetings(self.mispa, L)[0], year=self.year,
+                           agencies=agency_counts(self.mispa, L)))
         return section("summary", L._("Summary"), prose(out))
 
     def headline(self) -> Html:

@@ -9,6 +9,10 @@ Each activity paragraph is one row. Choices, so readers know what they get:
   "May 2012", "during 2013", "from … 2013"); a paragraph without one takes
   the year of the heading above it ("In 2012, the … Section organized:").
   Where the heading and the paragraph disagree, the paragraph wins.
+- ``meeting`` is the Meeting of Ministers the report was written for: the
+  latest one its text names ("MISPA-IV", "the Fourth Meeting of Ministers
+  Responsible for Public Security", "the fourth MISPA meeting"). A report on
+  the mandates of meetings I–III is written for, and names, the next one.
 """
 from __future__ import annotations
 
@@ -31,6 +35,34 @@ _EVENT_YEAR = re.compile(
     r"(?:\b(?:in|In|during|During|since|Since|of|by|By|from|From|to|until)\s+(?:the\s+(?:year\s+)?)?"
     r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?)?,?\s+|\b\d{1,2},\s+)((?:19[89]|20[0-4])\d)\b")
+
+
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_MISPA_NUMERAL = re.compile(r"\bMISPA[\s\-–]*(" + "|".join(sorted(_ROMAN, key=len, reverse=True)) + r")\b")
+
+
+@lru_cache(maxsize=None)
+def _ordinal_meeting() -> tuple[re.Pattern, dict[str, int]]:
+    numbers = {r["word"].lower(): int(r["number"]) for r in rows("ordinals")}
+    words = "|".join(sorted(map(re.escape, numbers), key=len, reverse=True))
+    return (re.compile(rf"\b({words})\s+(?:MISPA\s+meeting|Meeting\s+of\s+(?:the\s+)?Ministers\s+Responsible"
+                       rf"\s+for\s+Public\s+Security|Reuni[oó]n\s+de\s+Ministros\s+en\s+Materia\s+de"
+                       rf"\s+Seguridad\s+P[uú]blica)", re.I), numbers)
+
+
+def report_meeting(lines: list[str]) -> str | None:
+    """'MISPA-IV': the latest Meeting of Ministers Responsible for Public
+    Security the report names, by numeral or by ordinal; None if it names none."""
+    pattern, numbers = _ordinal_meeting()
+    found = set()
+    for line in lines:
+        if "MISPA" in line:
+            found.update(_ROMAN[m.group(1)] for m in _MISPA_NUMERAL.finditer(line))
+        found.update(numbers[m.group(1).lower()] for m in pattern.finditer(line))
+    if not found:
+        return None
+    roman = {v: k for k, v in _ROMAN.items()}
+    return f"MISPA-{roman[max(found)]}"
 
 
 def looks_like_mispa(lines: list[str]) -> bool:
@@ -124,6 +156,9 @@ def parse_mispa(lines: list[str], source_file: str):
             _activity_line(r, n, line)
         else:
             _questionnaire_line(r, n, line)
+    meeting = report_meeting(lines)
+    for act in r.acts:
+        act["meeting"] = meeting
     return _tables(r)
 
 

@@ -137,6 +137,7 @@ MISPA_ACTIVITIES = Table(
     "One row per activity paragraph of the MISPA report's Appendices I–III.",
     (
         C("mispa_id", "str", "Stable id: hash of file name and paragraph text.", False),
+        C("meeting", "str", "Meeting of Ministers the report was written for (MISPA-IV): the latest its text names."),
         C("agency", "str", "DPS, CICAD or CICTE.", False, AGENCIES),
         C("section", "str", "Section or unit heading the paragraph stands under."),
         C("title", "str", "The paragraph's lead-in."),
