@@ -344,3 +344,30 @@ def test_an_unreadable_kept_edition_fails_its_brief_only(three_states):
     assert briefs["country-PAN"]["status"] == "failed"
     assert "2019-06-01.csv" in briefs["country-PAN"]["error"] and "\n" not in briefs["country-PAN"]["error"]
     assert all(b["status"] == "made" for s, b in briefs.items() if s != "country-PAN")
+
+
+def test_a_batch_shows_the_tables_as_they_were_when_it_started(three_states):
+    """An `oaslib clean` that rewrites the tables while a batch runs (here:
+    from inside the first brief's kernel) changes none of the batch's briefs:
+    they all show one set of tables, the one their input hashes were taken
+    from. The next batch shows the new tables."""
+    clean_dir, changed = three_states / "clean", three_states / "raw-changed"
+    changed.mkdir()
+    for f in (three_states / "raw").iterdir():
+        changed.joinpath(f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (changed / "a.txt").write_text(sheet("Panama", 2017, donor="Spain"), encoding="utf-8")
+    nb = json.loads((ROOT / "notebooks" / "country_brief.ipynb").read_text())
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source":
+                        "from oaslib.clean import clean\n"
+                        f"if country == 'JAM':\n    clean({str(changed)!r}, {str(clean_dir)!r})"})
+    cleans = three_states / "cleans.ipynb"
+    cleans.write_text(json.dumps(nb))
+    out = three_states / "out"
+    assert run_reports("country", [], True, out, clean_dir, formats=("html",), jobs=1, notebook=str(cleans),
+                       as_of="2020-01-01", log=lambda line: None) == 0
+    assert "Spain" in (clean_dir / "donors.csv").read_text(encoding="utf-8")  # the clean did run, mid-batch
+    panama = (out / "country-PAN.html").read_text(encoding="utf-8")
+    assert "Canada" in panama and "Spain" not in panama
+    assert not (out / ".oaslib-data").exists()
+    assert build(three_states) == 0
+    assert "Spain" in (out / "country-PAN.html").read_text(encoding="utf-8")

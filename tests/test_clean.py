@@ -14,7 +14,7 @@ import oaslib
 from oaslib.clean import clean
 from oaslib.clean.activities import build_activities
 from oaslib.cli import main
-from oaslib.errors import OaslibError
+from oaslib.errors import OaslibError, StoreError
 from oaslib.clean.schema import TABLES
 from oaslib.clean.sheets import split_sheets
 
@@ -328,6 +328,27 @@ def test_tables_are_rebuilt_when_a_document_is_replaced_by_an_older_copy(raw_cop
     ensure_clean(raw_copy, out)
     donors = pd.read_csv(out / "donors.csv", dtype=str)
     assert "Italy" in set(donors.donor) and "Spain" not in set(donors.donor)
+
+
+def test_tables_built_by_another_version_of_the_reader_are_rebuilt_on_next_use(raw_copy, tmp_path):
+    """After an upgrade (a new column, a new donor alias) the tables on disk
+    are the old reader's: the next use rebuilds them instead of failing on a
+    missing column or showing old readings."""
+    import json
+
+    from oaslib.clean import store
+    from oaslib.clean.job import ensure_clean
+    out = tmp_path / "clean"
+    ensure_clean(raw_copy, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    old = store.read_table("mispa_activities", out).drop(columns="meeting")
+    old.to_parquet(out / "mispa_activities.parquet")  # what the reader before the column wrote
+    (out / "manifest.json").write_text(json.dumps({**manifest, "reader": "an older reader"}), encoding="utf-8")
+    with pytest.raises(StoreError, match=r"mispa_activities.parquet: table mispa_activities: missing column "
+                                         r"\(written by another version of oaslib\?\); run `oaslib clean`: 'meeting'"):
+        store.read_table("mispa_activities", out)
+    ensure_clean(raw_copy, out)
+    assert set(store.read_table("mispa_activities", out).meeting) == {"MISPA-IV"}
 
 
 def test_a_clean_while_another_run_writes_the_tables_exits_2_and_writes_nothing(raw_copy, tmp_path, capsys):

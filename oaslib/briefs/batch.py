@@ -211,10 +211,11 @@ def run_reports(kind: str, names: list[str], all_: bool, out_dir: Path, data_dir
     failed). ``kind`` is 'country', 'year' or 'all' (every brief; briefs whose
     member state or year has no data any more are removed). ``langs``: an
     edition of every brief in each language ('en', 'es')."""
-    out_dir, data_dir = Path(out_dir), Path(data_dir)
+    out_dir = Path(out_dir)
     as_of = as_of or date.today().isoformat()
-    plan = plan_briefs(kind, names, all_, data_dir, notebook, as_of, langs)
-    with lock(out_dir):
+    # the whole batch reads one set of tables: a clean that runs meanwhile writes new files beside it
+    with lock(out_dir), store.snapshot(data_dir, out_dir / ".oaslib-data") as data_dir:
+        plan = plan_briefs(kind, names, all_, data_dir, notebook, as_of, langs)
         _sweep_temporaries(out_dir)
         manifest_path = out_dir / "manifest.json"
         manifest = _read_manifest(manifest_path)

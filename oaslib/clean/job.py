@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -110,6 +111,7 @@ def _clean(raw_dir: Path, out_dir: Path) -> CleanResult:
     written = store.write_tables(tables, out_dir)
     store.write_manifest(out_dir, {
         "oaslib_version": __version__,
+        "reader": reader_fingerprint(),
         "inputs": result.files,
         "tables": {k: len(v) for k, v in written.items()},
         "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -238,8 +240,25 @@ def _documents(raw_dir: Path) -> list[Path]:
     return sorted(p for p in raw_dir.iterdir() if not p.name.startswith(".") and not p.is_dir())
 
 
+@lru_cache(maxsize=1)
+def reader_fingerprint() -> str:
+    """A hash of what turns documents into tables: the code of
+    ``oaslib.clean`` and the reference data. Tables built by another reader
+    (an upgrade that adds a column, a donor alias, a fix) are rebuilt on the
+    next use instead of failing on a missing column or showing old readings."""
+    from .. import paths
+    h = hashlib.sha256(__version__.encode())
+    files = [*Path(__file__).parent.glob("*.py"), *(paths.PACKAGE_DIR / "data").glob("*.csv"),
+             paths.PACKAGE_DIR / "refdata.py"]
+    for f in sorted(files, key=lambda f: f.relative_to(paths.PACKAGE_DIR).as_posix()):
+        h.update(f.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        h.update(f.read_bytes().replace(b"\r\n", b"\n"))  # a Windows checkout is the same reader
+    return h.hexdigest()[:16]
+
+
 def is_current(raw_dir: Path, clean_dir: Path) -> bool:
-    """Whether ``clean_dir`` was built from exactly the files of ``raw_dir``.
+    """Whether ``clean_dir`` was built from exactly the files of ``raw_dir``
+    by this version of the reader (``reader_fingerprint``).
     File times decide when they can (a file newer than the tables: not
     current); otherwise the names and contents are checked against the
     manifest, since a copy that keeps an older time (``cp -p``, rsync, an
@@ -250,6 +269,8 @@ def is_current(raw_dir: Path, clean_dir: Path) -> bool:
         built = manifest_path.stat().st_mtime
         recorded = {i["file"]: i["sha256"] for i in manifest["inputs"]}
     except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if manifest.get("reader") != reader_fingerprint():
         return False
     files = _documents(raw_dir)
     if raw_dir.stat().st_mtime > built or any(p.stat().st_mtime > built for p in files):

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import StoreError, UsageError
+from ..errors import SchemaError, StoreError, UsageError
 from .schema import TABLES, validate
 
 
@@ -200,7 +201,11 @@ def _read_validated(name: str, path: str, mtime_ns: int, size: int, inode: int) 
     except Exception as e:  # noqa: BLE001 -- pyarrow raises several kinds for a damaged file
         raise StoreError(f"table {name} cannot be read (damaged?); run `oaslib clean`", file=path,
                          text=(str(e).splitlines() or [type(e).__name__])[0]) from None
-    return validate(df, TABLES[name])
+    try:
+        return validate(df, TABLES[name])
+    except SchemaError as e:  # tables written by another version of oaslib, or edited by hand
+        raise StoreError(f"{e.problem} (written by another version of oaslib?); run `oaslib clean`",
+                         file=path, text=e.text) from None
 
 
 def file_sha256(path: Path) -> str:
@@ -289,3 +294,34 @@ def _remove_if_only_lock(folder: Path) -> None:
             with contextlib.suppress(FileNotFoundError):
                 (folder / ".oaslib.lock").unlink()
             folder.rmdir()
+
+
+@contextmanager
+def snapshot(data_dir: Path, dst: Path):
+    """The clean tables as they are now, for a run that reads them for a
+    while (a batch of briefs, each kernel reading them in its own time).
+
+    Under the data directory's lock, each file is hard-linked into ``dst``
+    (copied where the file system has no links). The tables are written by
+    renaming a new file into place, never in place, so a link keeps the
+    version it was made from: an ``oaslib clean`` that starts during the
+    batch writes new files and every brief still reads one consistent set.
+    A directory without a manifest is not a clean store yet: it is yielded
+    as it is, so its errors name the real path."""
+    data_dir, dst = Path(data_dir), Path(dst)
+    if not (data_dir / "manifest.json").is_file():
+        yield data_dir
+        return
+    shutil.rmtree(dst, ignore_errors=True)
+    try:
+        dst.mkdir(parents=True)
+        with lock(data_dir):
+            for f in data_dir.iterdir():
+                if f.is_file() and not f.name.startswith("."):  # not the lock, not a temporary
+                    try:
+                        os.link(f, dst / f.name)
+                    except OSError:
+                        shutil.copy2(f, dst / f.name)
+        yield dst
+    finally:
+        shutil.rmtree(dst, ignore_errors=True)
