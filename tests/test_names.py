@@ -375,3 +375,45 @@ def test_donor_lists_keep_ambiguous_pairs_apart(text, names):
 def test_ambiguous_donor_is_left_unknown(text):
     donors, unknown = parse_donors(text)
     assert [(d.name, d.kind) for d in donors] == [(text, "other")] and unknown == [text]
+
+
+# ------------------------------------- a whole document about any member state
+
+#: a member state's demonym in each language; where a language has none that
+#: is safe (English "Dominican" is both Dominica's and the Dominican
+#: Republic's people, "American" everyone's) the document says the name twice
+DEMONYM = {
+    "en": {"ATG": "Antiguan", "ARG": "Argentine", "BHS": "Bahamian", "BRB": "Barbadian", "BLZ": "Belizean",
+           "BOL": "Bolivian", "BRA": "Brazilian", "CAN": "Canadian", "CHL": "Chilean", "COL": "Colombian",
+           "CRI": "Costa Rican", "CUB": "Cuban", "ECU": "Ecuadorian", "SLV": "Salvadoran", "GRD": "Grenadian",
+           "GTM": "Guatemalan", "GUY": "Guyanese", "HTI": "Haitian", "HND": "Honduran", "JAM": "Jamaican",
+           "MEX": "Mexican", "NIC": "Nicaraguan", "PAN": "Panamanian", "PRY": "Paraguayan", "PER": "Peruvian",
+           "KNA": "Kittitian", "LCA": "Saint Lucian", "VCT": "Vincentian", "SUR": "Surinamese",
+           "TTO": "Trinidadian", "URY": "Uruguayan", "VEN": "Venezuelan"},
+    "es": {"ATG": "antiguanas", "ARG": "argentinas", "BHS": "bahameñas", "BRB": "barbadenses", "BLZ": "beliceñas",
+           "BOL": "bolivianas", "BRA": "brasileñas", "CAN": "canadienses", "CHL": "chilenas", "COL": "colombianas",
+           "CRI": "costarricenses", "CUB": "cubanas", "DMA": "dominiquesas", "DOM": "dominicanas",
+           "ECU": "ecuatorianas", "SLV": "salvadoreñas", "GTM": "guatemaltecas", "GUY": "guyanesas",
+           "HTI": "haitianas", "HND": "hondureñas", "JAM": "jamaiquinas", "MEX": "mexicanas", "NIC": "nicaragüenses",
+           "PAN": "panameñas", "PRY": "paraguayas", "PER": "peruanas", "KNA": "sancristobaleñas",
+           "LCA": "santalucenses", "VCT": "sanvicentinas", "SUR": "surinamesas", "TTO": "trinitenses",
+           "USA": "estadounidenses", "URY": "uruguayas", "VEN": "venezolanas"},
+}
+
+
+@pytest.mark.parametrize("iso3, lang", [pytest.param(i, lang, id=f"{i}-{lang}")
+                                        for i in MEMBER_STATES for lang in ("en", "es")])
+def test_bundled_document_rewritten_for_any_member_state_is_assigned_to_it(iso3, lang):
+    """The Panama sheets with Panama's names and demonym replaced by another
+    member state's, in English or in Spanish (accents and all), are that
+    member state's."""
+    from oaslib.clean.activities import build_activities
+    from oaslib.clean.sheets import split_sheets
+
+    from .conftest import RAW
+    name = MEMBER_STATES[iso3][0 if lang == "en" else 1]
+    demonym = DEMONYM[lang].get(iso3, name)
+    text = (RAW / "000_3348439e6b9c1ad1.txt").read_text(encoding="utf-8")
+    text = text.replace("Panamanian", demonym).replace("Panamá", name).replace("Panama", name)
+    acts = build_activities([("f.txt", split_sheets(text.split("\n")))])[0]
+    assert set(acts["iso3"]) == {iso3}
