@@ -274,7 +274,7 @@ DONORS = [pytest.param(text, name, kind, id=text) for text, name, kind in [
     ("State of Qatar", "Qatar", "permanent observer"), ("Republic of the Philippines", "Philippines", "permanent observer"),
     ("Kingdom of Sweden", "Sweden", "permanent observer"), ("Hellenic Republic", "Greece", "permanent observer"),
     ("Swiss Confederation", "Switzerland", "permanent observer"), ("AECID", "Spain", "permanent observer"),
-    ("Cooperación Española", "Spain", "permanent observer"), ("Gobierno de España", "Spain", "permanent observer"),
+    ("Cooperación Española", "Spain", "permanent observer"), ("Fondo Español para la OEA", "Spain", "permanent observer"), ("Gobierno de España", "Spain", "permanent observer"),
     ("Embajada de Japón", "Japan", "permanent observer"), ("JICA", "Japan", "permanent observer"),
     ("KOICA", "Republic of Korea", "permanent observer"), ("GIZ", "Germany", "permanent observer"),
     ("GTZ", "Germany", "permanent observer"), ("Sida", "Sweden", "permanent observer"),
@@ -358,6 +358,9 @@ def test_donor_resolves_to_its_name_and_kind(text, name, kind):
     pytest.param("Nigeria", ["Nigeria"], id="nigeria"),
     pytest.param("Saint Kitts and Nevis, Canada", ["Saint Kitts and Nevis", "Canada"], id="and-inside-a-name-kept-whole"),
     pytest.param("UNDP/PNUD", ["United Nations Development Programme (UNDP)"], id="english-and-spanish-acronym-once"),
+    pytest.param("United States (INL), Canada (ACCBP)", ["United States", "Canada"], id="each-donor-with-its-agency"),
+    pytest.param("Estados Unidos (INL) y Canadá (DFATD)", ["United States", "Canada"], id="each-donor-with-its-agency-es"),
+    pytest.param("Canada, Italy (AECID)", ["Canada", "Italy"], id="bracket-after-a-list-is-not-the-whole-list"),
 ])
 def test_donor_lists_keep_ambiguous_pairs_apart(text, names):
     donors, unknown = parse_donors(text)

@@ -355,7 +355,9 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         st = member_states()[mentions[0].iso3]
         return (st.country, "member state", st.iso3)
     if m := _PAREN.match(text):  # "Spain (AECID)", "Banco de … (CAF)"
-        return _lookup_donor(m.group(1)) or _lookup_donor(m.group(2))
+        # the bracket names the donor only when what stands before it is one
+        # name: "United States (INL), Canada (ACCBP)" is a list, not Canada
+        return _lookup_donor(m.group(1)) or (None if _DONOR_SPLIT.search(m.group(1)) else _lookup_donor(m.group(2)))
     if (m := _DASH_STATE.match(text)) and _is_member_state(m.group(2)):
         return _lookup_donor(m.group(1))
     if m := _donor_prefix().match(fold(text)):  # "Government of Canada", "Gobierno de Italia"
