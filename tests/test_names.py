@@ -283,6 +283,11 @@ DONORS = [pytest.param(text, name, kind, id=text) for text, name, kind in [
     ("British High Commission", "United Kingdom", "permanent observer"),
     ("Ministry of Foreign Affairs of Denmark", "Denmark", "permanent observer"),
     ("Gobierno de la República de Corea", "Republic of Korea", "permanent observer"),
+    ("Permanent Mission of Italy to the OAS", "Italy", "permanent observer"),
+    ("Misión Permanente de Francia ante la OEA", "France", "permanent observer"),
+    ("Embassy of Japan in Panama", "Japan", "permanent observer"),
+    ("Embajada de Alemania en Guatemala", "Germany", "permanent observer"),
+    ("United States Embassy in Panama", "United States", "member state"),
     ("European Commission", "European Union", "permanent observer"),
     ("Comisión Europea", "European Union", "permanent observer"), ("EU", "European Union", "permanent observer"),
     ("UE", "European Union", "permanent observer"),
@@ -374,6 +379,8 @@ def test_donor_lists_keep_ambiguous_pairs_apart(text, names):
     pytest.param("CAN", id="can-is-not-the-andean-community-or-canada"),
     pytest.param("Universidad de Granada", id="university-of-granada-is-not-grenada"),
     pytest.param("Papua New Guinea", id="papua-new-guinea"),
+    pytest.param("Fundación en Panamá", id="unknown-name-in-a-member-state"),
+    pytest.param("Canada in Spain", id="in-a-place-that-is-no-member-state-is-kept-whole"),
 ])
 def test_ambiguous_donor_is_left_unknown(text):
     donors, unknown = parse_donors(text)
