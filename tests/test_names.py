@@ -166,6 +166,16 @@ def test_ambiguous_names_do_not_cross(text, iso3s):
     assert [m.iso3 for m in find_mentions(text)] == iso3s
 
 
+@pytest.mark.parametrize("text, iso3s", [
+    pytest.param("the Haiti-Dominican Republic border", ["HTI", "DOM"], id="hyphen-between-two-names"),
+    pytest.param("the Costa Rica–Panama border", ["CRI", "PAN"], id="en-dash-between-two-names"),
+    pytest.param("Afro-Colombian communities", ["COL"], id="hyphen-before-a-demonym"),
+    pytest.param("US-Mexico border", ["USA", "MEX"], id="hyphen-after-an-abbreviation"),
+])
+def test_a_hyphen_is_a_word_boundary(text, iso3s):
+    assert [m.iso3 for m in find_mentions(text)] == iso3s
+
+
 @pytest.mark.parametrize("texts, iso3", [
     pytest.param(["Training of the Nicaraguan National Police in Nicaragua.",
                   "Forty officers were trained in Granada and Managua."], "NIC",
