@@ -149,6 +149,7 @@ def test_demonym_is_a_demonym_mention_of_its_member_state(word, iso3):
     pytest.param("US$50,000 from the US", ["USA"], id="us-dollar-then-us"),
     pytest.param("send it to us", [], id="lower-case-us"),
     pytest.param("logo.svg", [], id="lower-case-svg-file"),
+    pytest.param("a grant from AT&T", [], id="at-and-t-is-not-trinidad-and-tobago"),
     pytest.param("La Antigua Guatemala", ["GTM"], id="antigua-guatemala-is-not-antigua-and-barbuda"),
     pytest.param("Trinidad, Beni", [], id="trinidad-alone-is-also-a-bolivian-town"),
     pytest.param("el departamento de San Vicente", [], id="san-vicente-alone-is-a-salvadoran-department"),
