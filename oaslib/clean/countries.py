@@ -138,8 +138,10 @@ def _matchers():
             lookup[variant] = (iso3, kind)
         else:
             loose += _alternatives(variant, kind)
-    loose_re = re.compile(r"(?<![\w-])(?:" + _grouped(loose) + r")(?![\w-])")
-    strict_re = re.compile(r"(?:" + _grouped(strict, not_after=r"[\w.]") + r")(?![\w])")
+    # a hyphen is a boundary: "the Haiti-Dominican Republic border" names both
+    loose_re = re.compile(r"(?<!\w)(?:" + _grouped(loose) + r")(?!\w)")
+    # not before "$": "US$ 50,000" is an amount, not the United States
+    strict_re = re.compile(r"(?:" + _grouped(strict, not_after=r"[\w.]") + r")(?![\w$])")
     # map a folded match back to its variant: try each variant's own pattern
     singles = [(re.compile(r"(?:" + _pattern(v, k) + r")\Z"), iso3, k)
                for v, iso3, k in sorted(_variants(), key=lambda v: -len(v[0])) if k != "abbreviation"]

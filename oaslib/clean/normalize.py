@@ -334,6 +334,19 @@ def _donor_prefix() -> re.Pattern:
     return re.compile(r"(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\s+")
 
 
+@lru_cache(maxsize=None)
+def _donor_suffix() -> re.Pattern:
+    """The words after a donor's name that say where it funds from ("to the
+    OAS", "in <member state>"): group 'donor' ends before them, group
+    'state' holds the place named after a word like "in"."""
+    fixed, before_state = [], []
+    for r in rows("donor_suffixes"):
+        words, state, _ = fold(r["suffix"]).partition("<member state>")
+        (before_state if state else fixed).append(re.escape(words.strip()).replace(r"\ ", r"\s+"))
+    alts = [*fixed, r"(?:" + "|".join(before_state) + r")\s+(?P<state>.+)"] if before_state else fixed
+    return re.compile(r"^(?P<donor>.*?\S)\s+(?:" + "|".join(alts) + r")\s*$")
+
+
 # the separators between donors; "e" is Spanish "y" before an i- sound
 # ("España e Italia")
 _DONOR_SPLIT = re.compile(r"(\s*(?:;|,|&|/|\n|\band\b|\by\b|\be\b)\s*)")
@@ -355,11 +368,15 @@ def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
         st = member_states()[mentions[0].iso3]
         return (st.country, "member state", st.iso3)
     if m := _PAREN.match(text):  # "Spain (AECID)", "Banco de … (CAF)"
-        return _lookup_donor(m.group(1)) or _lookup_donor(m.group(2))
+        # the bracket names the donor only when what stands before it is one
+        # name: "United States (INL), Canada (ACCBP)" is a list, not Canada
+        return _lookup_donor(m.group(1)) or (None if _DONOR_SPLIT.search(m.group(1)) else _lookup_donor(m.group(2)))
     if (m := _DASH_STATE.match(text)) and _is_member_state(m.group(2)):
         return _lookup_donor(m.group(1))
     if m := _donor_prefix().match(fold(text)):  # "Government of Canada", "Gobierno de Italia"
         return _lookup_donor(text[m.end():])
+    if (m := _donor_suffix().match(fold(text))) and (m["state"] is None or _is_member_state(m["state"])):
+        return _lookup_donor(text[:m.end("donor")])  # "… of Spain to the OAS", "… of Japan in Panama"
     # a name cut off at a line end: a prefix of exactly one known alias
     if len(k) >= 12:
         hits = set(_aliases_starting(k))
