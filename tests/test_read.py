@@ -82,6 +82,8 @@ FURNITURE = [
     pytest.param("Organization of American States          Page 3 of 12", id="header-and-page-on-one-layout-line"),
     pytest.param("Organization of American States Secretariat for Multidimensional Security",
                  id="two-headers-on-one-line-a-space-apart"),
+    pytest.param("Organización de los Estados Americanos" + " " * 47 + "Secretaría de Seguridad Multidimensional",
+                 id="two-headers-padded-to-their-columns-past-120-characters"),  # pypdf's layout mode
 ]
 
 
