@@ -112,9 +112,6 @@ SPANISH = Form(
 
 #: the English form's labels, as the default style prints them
 LABELS = ENGLISH.labels
-HEADINGS = list(zip(ENGLISH.headings, TEXT_FIELDS))
-PLACEHOLDER = ENGLISH.placeholder
-OPEN_END = ENGLISH.open_end
 
 
 def _page_css(form: Form, size: str) -> str:
@@ -210,14 +207,14 @@ def donor_texts() -> dict[str, list[str]]:
             for a in golden_activities().itertuples()}
 
 
-def _date_cell(r, form: Form = ENGLISH) -> str:
+def _date_cell(r, form: Form) -> str:
     start = form.date(r.start_date) if r.start_date else form.placeholder["start"]
     end = (form.date(r.end_date) if r.end_date
            else form.open_end if r.end_status == "ongoing" else form.placeholder["end"])
     return f"{start} {form.to} {end}"
 
 
-def _sheet_html(r, donors: list[str], style: Style = STYLES["table"]) -> str:
+def _sheet_html(r, donors: list[str], style: Style) -> str:
     ph = style.form.placeholder
     values = [r.pillar or ph["pillar"], r.name or ph["name"], _date_cell(r, style.form),
               r.beneficiaries or ph["beneficiaries"], r.url or ph["url"], ", ".join(donors)]
