@@ -32,7 +32,6 @@ BOTH = list(ENGINES)
 FINDINGS = {
     1: (["narrow"], BOTH, ["name", "beneficiaries", "url", "donors"]),  # labels wrapped beside their values
     2: (["spanish"], BOTH, ["name"]),  # Word's Spanish "Haga clic o pulse aquí ..." hint
-    3: (["spanish"], ["pypdf-layout"], ["objectives", "results"]),  # a running header over 120 characters
     4: (["landscape"], BOTH, ["summary", "objectives", "results"]),  # the texts in three columns
 }
 #: (style, engine, field or "sheets") -> its FINDINGS.md entry
