@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ReadError
+from . import columns
 from ..refdata import rows
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -413,7 +414,11 @@ def _finish(path: Path, text: str, enc: str, notes: list, paged: bool) -> Docume
     if removed:
         notes.append((None, "page furniture removed",
                       ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in sorted(removed.items()))))
-    changed = len(kept) != len(lines)
+    kept, numbers, blocks = columns.unfold(kept, numbers)
+    if blocks:
+        notes.append((None, "texts printed side by side read one column after another",
+                      f"{blocks} block{'s' if blocks > 1 else ''}"))
+    changed = len(kept) != len(lines) or blocks > 0
     return Document(path, kept, enc, notes, numbers if changed else None)
 
 
