@@ -114,8 +114,10 @@ def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
 
 
 def bars(counts: pd.Series, xlabel: str) -> str | None:
-    """Horizontal bars of a count per category."""
-    if counts.empty:
+    """Horizontal bars of a count per category; None when the bars would not
+    differ (one bar, or all as long): such a chart only repeats the sentence
+    and the table beside it ("Panama 2", a full-width bar on its own)."""
+    if counts.nunique() < 2:
         return None
     counts = counts.sort_values()
     labels = [_label(i, 46) for i in counts.index]
