@@ -356,11 +356,19 @@ def test_section_with_nothing_to_show_is_left_out(rendered):
     assert "jp-OutputArea-output\"></div>" not in html.replace(" ", "")
 
 
-def test_donor_chart_and_table_do_not_repeat_each_other(rendered):
-    html = page((rendered / "country-PAN.html").read_text(encoding="utf-8"))
-    (donors,) = [t for t in html.tables if t["class"] == "donors"]
-    assert donors["rows"][0] == ["Kind of donor", "Donors"]
-    assert not any(cell.isdigit() for row in donors["rows"] for cell in row)
+def test_donors_are_shown_once_with_their_kind(rendered):
+    """One view of the donors: the chart names each donor once, with its
+    count, and its legend the kinds its colours stand for; no table repeats
+    the names (it fell on the next page, without its heading)."""
+    import pandas as pd
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    donors = page(html[html.index(">Who funds the programs<"):html.index(">MISPA activities")])
+    assert not donors.tables
+    data = pd.read_csv(rendered / "country-PAN.csv")
+    funders = set(data.donors.dropna().str.split(";").explode())
+    for name in funders:
+        assert donors.svg_text.count(name) == 1, name
+    assert {"Member state", "Permanent observer", "International organization"} <= set(donors.svg_text)
 
 
 def test_notebooks_show_the_sections_of_the_composition_in_order():

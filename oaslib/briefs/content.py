@@ -532,16 +532,23 @@ class CountryBrief(_Brief):
         if d.empty:
             return section("donors", L._("Who funds the programs"),
                            '<p class="note">' + escape(L._("No sheet names a donor.")) + "</p>")
-        # The chart gives each donor's count; the table groups donors by
-        # kind, so neither repeats the other.
+        # One view of the donors: a chart of each donor's count, its bars
+        # coloured by the donor's kind; the table of donors by kind only
+        # where there is no chart (all fund as many). Chart and table once
+        # fell on two pages, the table at the top of the next without its
+        # heading, and named every donor twice.
         names = d.donor.map(L.country)
-        svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"))
-        kinds = (d.assign(name=names).groupby("donor_kind", sort=False).name.agg(lambda s: ", ".join(s))
-                 .reset_index())
-        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(lambda k: capital(L._(k))),
-                          L._("Donors"): kinds.name})
-        return section("donors", L._("Who funds the programs"),
-                       (f'<figure class="chart">{svg}</figure>' if svg else "") + table(t, "donors", ["30%", None]))
+        kinds = d.donor_kind.map(lambda k: capital(L._(k)))
+        svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"),
+                          groups=pd.Series(kinds.values, index=names))
+        if svg:
+            body = f'<figure class="chart">{svg}</figure>'
+        else:
+            by_kind = (pd.DataFrame({"kind": kinds.values, "name": names.values}).groupby("kind", sort=False)
+                       .name.agg(", ".join).reset_index())
+            body = table(pd.DataFrame({L._("Kind of donor"): by_kind.kind, L._("Donors"): by_kind.name}),
+                         "donors", ["30%", None])
+        return section("donors", L._("Who funds the programs"), body)
 
     def programs_table(self) -> Html:
         if self.acts.empty:
