@@ -540,3 +540,13 @@ def test_the_notes_on_the_data_share_a_page(bundled_clean, tmp_path):
     assert "Notes on the data" in last
     before = last[:last.index("Notes on the data")].replace("Country brief: Panama", "").replace("OAS · SMS", "")
     assert len(before.split()) > 20, before  # the last profile's text
+
+
+def test_status_does_not_repeat_the_dates(rendered):
+    """'1998 – ongoing | ongoing (no end date)': the dates say how a program
+    ends; its status says whether it runs, once."""
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    rows = table_of(page(html), "programs")
+    assert any(r[2].endswith(("ongoing", "end not given")) for r in rows)
+    assert {r[3] for r in rows} <= {"active", "ended", "not started"}, {r[3] for r in rows}
+    assert "no end date" not in html[html.index(">Program profiles<"):]

@@ -123,6 +123,13 @@ def status_on(r, as_of: date) -> str:
     return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
 
 
+def status_word(status: str, L: Lang) -> str:
+    """A status as a table or profile shows it, beside the dates: "active" for
+    every kind of active ("1998 – ongoing | ongoing (no end date)" said the
+    end twice); the other statuses as they are."""
+    return L._("active") if status in ACTIVE else L._(status)
+
+
 def covers_year(acts: pd.DataFrame, year: int, through_year: int) -> pd.Series:
     return pd.Series([year in years_covered(s, e, through_year)
                       for s, e in zip(acts.start_year, acts.end_year)],
@@ -560,7 +567,7 @@ class CountryBrief(_Brief):
         t = pd.DataFrame({L._("Program"): recent.program,
                           L._("Pillar"): recent.pillar.map(lambda x: L._(x) if _given(x) else ""),
                           L._("Dates"): [dates_text(r, L) for _, r in recent.iterrows()],
-                          L._("Status"): recent.status.map(L._),
+                          L._("Status"): recent.status.map(lambda st: status_word(st, L)),
                           L._("Donors"): recent.donors.fillna("").map(lambda s: donors_text(s, L))})
         return section("programs", L._("Active and recently ended programs"),
                        table(t, "programs", ["30%", "12%", "18%", "16%", None]))
@@ -577,7 +584,7 @@ class CountryBrief(_Brief):
         L, out = self.L, []
         for _, r in self.acts.iterrows():
             facts = [(L._("Pillar"), L._(r.pillar) if _given(r.pillar) else L._("not given")),
-                     (L._("Dates"), dates_text(r, L)), (L._("Status"), L._(r.status)),
+                     (L._("Dates"), dates_text(r, L)), (L._("Status"), status_word(r.status, L)),
                      (L._("Beneficiaries"), r.beneficiaries if _given(r.beneficiaries) else L._("not given")),
                      (L._("Donors"), donors_text(r.donors, L) if _given(r.donors) else L._("not given"))]
             dl = "".join(f"<dt>{escape(k)}</dt><dd>{_v(v)}</dd>" for k, v in facts)
