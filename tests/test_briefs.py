@@ -550,3 +550,26 @@ def test_status_does_not_repeat_the_dates(rendered):
     assert any(r[2].endswith(("ongoing", "end not given")) for r in rows)
     assert {r[3] for r in rows} <= {"active", "ended", "not started"}, {r[3] for r in rows}
     assert "no end date" not in html[html.index(">Program profiles<"):]
+
+
+def test_a_country_briefs_mispa_rows_name_the_other_member_states(bundled_clean, tmp_path):
+    """Every row of Mexico's table involves Mexico (that is the section): the
+    list names the others, and a dash where Mexico was alone."""
+    html = page(_inline("MEX", bundled_clean, tmp_path)._repr_html_())
+    (t,) = [t["rows"] for t in html.tables if t["class"] == "mispa"]
+    assert t[0][-1] == "Other member states"
+    assert not any("Mexico" in r[-1].split("; ") for r in t[1:])
+    assert any(r[-1] == "–" for r in t[1:]) and any(len(r[-1].split("; ")) > 3 for r in t[1:])
+    es = page(_inline("MEX", bundled_clean, tmp_path, "es")._repr_html_())
+    (t,) = [t["rows"] for t in es.tables if t["class"] == "mispa"]
+    assert t[0][-1] == "Otros estados miembros" and not any("México" in r[-1].split("; ") for r in t[1:])
+
+
+@pytest.mark.parametrize("year, heading, absent", [
+    pytest.param(2012, "Programs that started in 2012", "Programs that started and ended", id="only-a-start"),
+    pytest.param(2020, "Programs that ended in 2020", "Programs that started and ended", id="only-an-end"),
+    pytest.param(2017, "Programs that started and ended", "Programs that started in 2017", id="both"),
+])
+def test_started_and_ended_is_headed_for_what_it_lists(bundled_clean, tmp_path, year, heading, absent):
+    headings = [h for _, h in page(_inline(year, bundled_clean, tmp_path)._repr_html_()).headings]
+    assert heading in headings and absent not in headings, headings

@@ -245,19 +245,21 @@ class _Brief:
         return provenance(self.manifest, self.L)
 
 
-def mispa_table(m: pd.DataFrame, L: Lang, with_year: bool = True) -> str:
+def mispa_table(m: pd.DataFrame, L: Lang, with_year: bool = True, member_state: str | None = None) -> str:
     """The MISPA activities, by agency and year; ``with_year=False`` (a year
-    brief, where every row has the same year) leaves the year column out."""
+    brief, where every row has the same year) leaves the year column out.
+    ``member_state`` (a country brief's, in every row by the section's
+    definition) is left out of the lists, which name the others."""
     if m.empty:
         return ""
     t = m.sort_values(["agency", "year", "line"])
     # the member states in the reader's alphabetical order, not the report's
-    names = t.countries.fillna("").map(lambda cs: "; ".join(sorted((L.country(c) for c in cs.split(";") if c),
-                                                                  key=_sort_key)))
+    names = t.countries.fillna("").map(lambda cs: "; ".join(sorted(
+        (L.country(c) for c in cs.split(";") if c and c != member_state), key=_sort_key)))
     from .editions import clip
     cols = {L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string"),
             L._("Activity"): [r.title if pd.notna(r.title) else clip(r.text, 110) for r in t.itertuples()],
-            L._("Member states"): names}
+            L._("Other member states") if member_state else L._("Member states"): names}
     widths = ["7.4em", "3.6em", "41%", None]
     if not with_year:
         del cols[L._("Year")], widths[1]
@@ -576,7 +578,7 @@ class CountryBrief(_Brief):
         L = self.L
         intro = L._("From the report of the Secretariat for Multidimensional Security to {meetings}: activities of "
                     "DPS, CICAD and CICTE naming the member state.", meetings=meetings(self.mispa, L)[0])
-        body = mispa_table(self.mispa, L)
+        body = mispa_table(self.mispa, L, member_state=self.country)
         return section("mispa", L._("MISPA activities that involved the member state"),
                        f'<p class="note">{escape(intro)}</p>' + body if body else "")
 
@@ -752,14 +754,20 @@ class YearBrief(_Brief):
                        + table(t, "programs", ["15%", "30%", "12%", "18%", None]) + note)
 
     def started_ended(self) -> Html:
-        L, out = self.L, []
-        for label, col in ((L._("Started in {year}", year=self.year), "start_year"),
-                           (L._("Ended in {year}", year=self.year), "end_year")):
+        L, lists = self.L, []
+        for label, alone, col in ((L._("Started in {year}", year=self.year),
+                                   L._("Programs that started in {year}", year=self.year), "start_year"),
+                                  (L._("Ended in {year}", year=self.year),
+                                   L._("Programs that ended in {year}", year=self.year), "end_year")):
             g = self.acts[self.acts[col] == self.year]
             items = "".join(f"<li>{escape(r.program)} ({escape(L.country(r.country))})</li>" for r in g.itertuples())
             if items:
-                out.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
-        return section("started-ended", L._("Programs that started and ended"), "".join(out))
+                lists.append((label, alone, f"<ul>{items}</ul>"))
+        if len(lists) == 1:  # one list: its heading is the section's ("started and ended" over starts only)
+            (_, alone, items), = lists
+            return section("started-ended", alone, items)
+        return section("started-ended", L._("Programs that started and ended"),
+                       "".join(f"<h3>{escape(label)}</h3>{items}" for label, _, items in lists))
 
     def mispa_section(self) -> Html:
         # every row is of this year: a column of "2013" would repeat the heading
