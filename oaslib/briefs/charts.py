@@ -135,7 +135,7 @@ def bars(counts: pd.Series, xlabel: str, groups: pd.Series | None = None) -> str
     colour = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(names)}
     # the legend goes in the axes' lower right where the bottom bars, the
     # shortest, leave that corner empty; else under the axis (taller)
-    inside = bool(names) and len(counts) > len(names) + 1 and counts.iloc[:len(names) + 1].max() <= 0.55 * counts.max()
+    inside = bool(names) and len(counts) > len(names) + 1 and counts.iloc[:len(names) + 1].max() <= 0.45 * counts.max()
     fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels) + (2 if names and not inside else 0))
     ax.barh(range(len(labels)), counts.values, height=0.6,
             color=[colour[g] for g in groups[order]] if names else "#1f4e79")
