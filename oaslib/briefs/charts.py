@@ -124,7 +124,7 @@ def bars(counts: pd.Series, xlabel: str, groups: pd.Series | None = None) -> str
     and the table beside it ("Panama 2", a full-width bar on its own).
 
     ``groups`` (a label per category, e.g. a donor's kind) colours the bars,
-    with a legend under the axis in the groups' order of first appearance."""
+    with a legend in the groups' order of first appearance, top down."""
     if counts.nunique() < 2:
         return None
     # drawn bottom-up, the largest at the top; ties read top-down in the order given
@@ -135,7 +135,8 @@ def bars(counts: pd.Series, xlabel: str, groups: pd.Series | None = None) -> str
     colour = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(names)}
     # the legend goes in the axes' lower right where the bottom bars, the
     # shortest, leave that corner empty; else under the axis (taller)
-    inside = bool(names) and len(counts) > len(names) + 1 and counts.iloc[:len(names) + 1].max() <= 0.45 * counts.max()
+    under = counts.iloc[:len(names) + 1]  # the bars beside the legend's rows
+    inside = bool(names) and len(counts) > len(under) and under.max() <= 0.45 * counts.max()
     fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels) + (2 if names and not inside else 0))
     ax.barh(range(len(labels)), counts.values, height=0.6,
             color=[colour[g] for g in groups[order]] if names else "#1f4e79")
