@@ -283,15 +283,33 @@ def test_page_one_is_full_and_a_short_annex_follows_on(rendered):
     heading along and left half the page blank); the running header names
     the brief. A year brief's annex, a few notes on the data, follows on
     where it fits rather than on a page of its own."""
-    country = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "country-PAN.pdf")).pages]
-    for part in ("Summary", "At a glance", "Since the last brief", "This is the first edition"):
+    reader = PdfReader(str(rendered / "country-PAN.pdf"))
+    country = [" ".join(p.extract_text().split()) for p in reader.pages]
+    for part in ("Summary", "At a glance", "Since the last brief", "This is the first edition",
+                 "Active and recently ended programs"):
         assert part in country[0], part
+    # the text runs into the bottom fifth of page 1 (it stopped 42% up the
+    # page when the timeline, a chart that cannot break, came next)
+    assert lowest_text(reader.pages[0]) < 0.2 * float(reader.pages[0].mediabox.height)
     assert "Country brief: Panama" in country[1]  # the running header (pypdf reads it last)
     year = [" ".join(p.extract_text().split()) for p in PdfReader(str(rendered / "year-2017.pdf")).pages]
     assert "Year brief: 2017" in year[0]
     # only an annex with the profiles asks for a page of its own
     assert '<h2 class="annex">' in (rendered / "year-2017.html").read_text(encoding="utf-8")
     assert '<h2 class="annex new-page">' in (rendered / "country-PAN.html").read_text(encoding="utf-8")
+
+
+def lowest_text(pdf_page) -> float:
+    """How high above the page's bottom edge its lowest line of body text
+    stands, in points (the page number in the bottom margin not counted)."""
+    ys = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            ys.append(cm[5] + tm[5] * cm[3])
+    pdf_page.extract_text(visitor_text=visit)
+    margin = 18 / 25.4 * 72  # the bottom margin of brief.css' @page
+    return min(y for y in ys if y > margin)
 
 
 def test_timeline_cuts_no_name_and_marks_an_unknown_start(rendered):
@@ -338,11 +356,19 @@ def test_section_with_nothing_to_show_is_left_out(rendered):
     assert "jp-OutputArea-output\"></div>" not in html.replace(" ", "")
 
 
-def test_donor_chart_and_table_do_not_repeat_each_other(rendered):
-    html = page((rendered / "country-PAN.html").read_text(encoding="utf-8"))
-    (donors,) = [t for t in html.tables if t["class"] == "donors"]
-    assert donors["rows"][0] == ["Kind of donor", "Donors"]
-    assert not any(cell.isdigit() for row in donors["rows"] for cell in row)
+def test_donors_are_shown_once_with_their_kind(rendered):
+    """One view of the donors: the chart names each donor once, with its
+    count, and its legend the kinds its colours stand for; no table repeats
+    the names (it fell on the next page, without its heading)."""
+    import pandas as pd
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    donors = page(html[html.index(">Who funds the programs<"):html.index(">MISPA activities")])
+    assert not donors.tables
+    data = pd.read_csv(rendered / "country-PAN.csv")
+    funders = set(data.donors.dropna().str.split(";").explode())
+    for name in funders:
+        assert donors.svg_text.count(name) == 1, name
+    assert {"Member state", "Permanent observer", "International organization"} <= set(donors.svg_text)
 
 
 def test_notebooks_show_the_sections_of_the_composition_in_order():
@@ -446,3 +472,103 @@ def test_the_brief_names_the_meeting_its_report_was_written_for(raw_copy, tmp_pa
             shown = oaslib.brief(query, as_of="2017-06-30", data_dir=tmp_path / "clean", lang=lang,
                                  history_dir=tmp_path / "no-history")._repr_html_()
             assert said in shown and "MISPA-IV" not in shown, (query, lang)
+
+
+def _inline(query, data, tmp_path, lang="en"):
+    """A brief as the batch composes it (a history with no edition before it), as-of the README's date."""
+    import oaslib
+    return oaslib.brief(query, as_of="2026-11-26", data_dir=data, lang=lang, history_dir=tmp_path / "no-history")
+
+
+def test_a_year_in_one_member_state_names_it_and_fits_one_page(bundled_clean, tmp_path):
+    """2025 has programs in Panama only: the summary names Panama (not "1
+    member state … Panama had the most"), no chart draws a lone full-width
+    bar, and the annex's one note follows on page 1 with the sources."""
+    b = _inline(2025, bundled_clean, tmp_path)
+    html = b._repr_html_()
+    assert set(b.acts.country) == {"Panama"}
+    assert re.search(r"In 2025, \d+ programs? (?:was|were) active in Panama\.", html)
+    assert "had the most" not in html and "<svg" not in html
+    assert len(PdfReader(str(b.to_pdf(tmp_path / "y.pdf"))).pages) == 1
+    es = _inline(2025, bundled_clean, tmp_path, "es")._repr_html_()
+    assert re.search(r"En 2025 (?:estuvo activo \d+ programa|estuvieron activos \d+ programas) en Panamá", es)
+
+
+def test_bars_are_drawn_only_when_they_differ(bundled_clean, tmp_path):
+    """El Salvador's two donors fund one program each: a chart of two equal
+    bars repeats the summary's sentence and the table of donors beside it."""
+    slv = _inline("SLV", bundled_clean, tmp_path)
+    html = slv._repr_html_()
+    donors = html[html.index(">Who funds the programs<"):html.index(">MISPA activities")]
+    assert slv.donor_counts().programs.nunique() == 1 and len(slv.donor_counts()) > 1
+    assert "<svg" not in donors and 'class="donors"' in donors
+    assert re.search(r"fund 1 program each\.", html)
+    pan = _inline("PAN", bundled_clean, tmp_path)._repr_html_()
+    assert "<svg" in pan[pan.index(">Who funds the programs<"):pan.index(">MISPA activities")]
+
+
+def test_a_year_briefs_mispa_table_has_no_year_column(bundled_clean, tmp_path):
+    rows = [t["rows"] for t in page(_inline(2013, bundled_clean, tmp_path)._repr_html_()).tables
+            if t["class"] == "mispa"][0]
+    assert rows[0] == ["Agency", "Activity", "Member states"] and len(rows) > 2
+    country = table_of(page(_inline("PAN", bundled_clean, tmp_path)._repr_html_()), "mispa")
+    assert all(len(r) == 4 for r in country)  # a country brief's activities span years: it keeps the column
+
+
+def test_provenance_writes_its_dates_one_way(bundled_clean, tmp_path):
+    """'on 26 November 2026 … built 26 Nov 2026, 03:39:28 UTC' wrote one day two ways."""
+    for lang, month in (("en", r"[A-Z][a-z]+"), ("es", r"de [a-z]+ de")):
+        html = _inline("PAN", bundled_clean, tmp_path, lang)._repr_html_()
+        made = html[html.index('<footer class="provenance">'):]
+        dates = re.findall(rf"\d{{1,2}} {month} \d{{4}}", made)
+        assert len(dates) == 2 and not re.search(r"\d\d:\d\d:\d\d", made), made[:300]
+
+
+def test_pillar_counts_name_the_pillars_before_what_is_not_given(bundled_clean, tmp_path):
+    """El Salvador: 'Security 1; not given 5', not 'not given 5; Security 1'."""
+    html = _inline("SLV", bundled_clean, tmp_path)._repr_html_()
+    parts = re.search(r"Programs by OAS pillar: ([^.]+)\.", html)[1].split("; ")
+    assert len(parts) > 1 and parts[-1].startswith("not given") and not any(p.startswith("not") for p in parts[:-1])
+
+
+def test_the_notes_on_the_data_share_a_page(bundled_clean, tmp_path):
+    """Panama's notes on the data once took page 19 alone, under a last
+    profile that left page 18 two-fifths empty."""
+    pdf = _inline("PAN", bundled_clean, tmp_path).to_pdf(tmp_path / "pan.pdf")
+    last = " ".join(PdfReader(str(pdf)).pages[-1].extract_text().split())
+    assert "Notes on the data" in last
+    before = last[:last.index("Notes on the data")].replace("Country brief: Panama", "").replace("OAS · SMS", "")
+    assert len(before.split()) > 20, before  # the last profile's text
+
+
+def test_status_does_not_repeat_the_dates(rendered):
+    """'1998 – ongoing | ongoing (no end date)': the dates say how a program
+    ends; its status says whether it runs, once."""
+    html = (rendered / "country-PAN.html").read_text(encoding="utf-8")
+    rows = table_of(page(html), "programs")
+    assert any(r[2].endswith(("ongoing", "end not given")) for r in rows)
+    assert {r[3] for r in rows} <= {"active", "ended", "not started"}, {r[3] for r in rows}
+    assert "no end date" not in html[html.index(">Program profiles<"):]
+
+
+def test_a_country_briefs_mispa_rows_name_the_other_member_states(bundled_clean, tmp_path):
+    """Every row of Mexico's table involves Mexico (that is the section): the
+    list names the others, and a dash where Mexico was alone."""
+    html = page(_inline("MEX", bundled_clean, tmp_path)._repr_html_())
+    (t,) = [t["rows"] for t in html.tables if t["class"] == "mispa"]
+    assert t[0][-1] == "Other member states"
+    assert not any("Mexico" in r[-1].split("; ") for r in t[1:])
+    assert any(r[-1] == "–" for r in t[1:]) and any(len(r[-1].split("; ")) > 3 for r in t[1:])
+    es = page(_inline("MEX", bundled_clean, tmp_path, "es")._repr_html_())
+    (t,) = [t["rows"] for t in es.tables if t["class"] == "mispa"]
+    assert t[0][-1] == "Otros estados miembros" and not any("México" in r[-1].split("; ") for r in t[1:])
+
+
+@pytest.mark.parametrize("year, heading, absent", [
+    pytest.param(2012, "Programs that started in 2012", "Programs that started and ended", id="only-a-start"),
+    pytest.param(2020, "Programs that ended in 2020", "Programs that started and ended", id="only-an-end"),
+    pytest.param(2017, "Programs that started and ended", "Programs that started in 2017", id="both"),
+])
+def test_started_and_ended_is_headed_for_what_it_lists(bundled_clean, tmp_path, year, heading, absent):
+    headings = [h for _, h in page(_inline(year, bundled_clean, tmp_path)._repr_html_()).headings]
+    assert heading in headings and absent not in headings, headings

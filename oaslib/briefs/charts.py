@@ -30,7 +30,7 @@ def _label(text: str, width: int = 34) -> str:
 
 def _figure(n_rows: int, label_lines: int = 0):
     plt = _plt()
-    return plt.subplots(figsize=(WIDTH_IN, 0.2 * n_rows + 0.12 * label_lines + 0.7), layout="constrained")
+    return plt.subplots(figsize=(WIDTH_IN, 0.18 * n_rows + 0.12 * label_lines + 0.7), layout="constrained")
 
 
 def on_timeline(acts: pd.DataFrame) -> pd.Series:
@@ -113,14 +113,33 @@ def timeline(acts: pd.DataFrame, as_of: date, L) -> str | None:
     return _svg(fig)
 
 
-def bars(counts: pd.Series, xlabel: str) -> str | None:
-    """Horizontal bars of a count per category."""
-    if counts.empty:
+#: A bar's colour by its group (a donor's kind), in the order of the legend;
+#: dark to light, so that the groups stay apart in a grey print too.
+GROUP_COLOURS = ("#1f4e79", "#7a9cc6", "#c9a227", "#8c8c8c")
+
+
+def bars(counts: pd.Series, xlabel: str, groups: pd.Series | None = None) -> str | None:
+    """Horizontal bars of a count per category; None when the bars would not
+    differ (one bar, or all as long): such a chart only repeats the sentence
+    and the table beside it ("Panama 2", a full-width bar on its own).
+
+    ``groups`` (a label per category, e.g. a donor's kind) colours the bars,
+    with a legend in the groups' order of first appearance, top down."""
+    if counts.nunique() < 2:
         return None
-    counts = counts.sort_values()
+    # drawn bottom-up, the largest at the top; ties read top-down in the order given
+    order = counts.iloc[::-1].sort_values(kind="stable").index
+    counts = counts[order]
     labels = [_label(i, 46) for i in counts.index]
-    fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels))
-    ax.barh(range(len(labels)), counts.values, color="#1f4e79", height=0.6)
+    names = list(dict.fromkeys(groups[order[::-1]])) if groups is not None else []
+    colour = {g: GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, g in enumerate(names)}
+    # the legend goes in the axes' lower right where the bottom bars, the
+    # shortest, leave that corner empty; else under the axis (taller)
+    under = counts.iloc[:len(names) + 1]  # the bars beside the legend's rows
+    inside = bool(names) and len(counts) > len(under) and under.max() <= 0.45 * counts.max()
+    fig, ax = _figure(len(counts), sum(label.count("\n") for label in labels) + (2 if names and not inside else 0))
+    ax.barh(range(len(labels)), counts.values, height=0.6,
+            color=[colour[g] for g in groups[order]] if names else "#1f4e79")
     ax.set_yticks(range(len(labels)), labels)
     for y, v in enumerate(counts.values):
         ax.annotate(str(int(v)), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
@@ -128,4 +147,11 @@ def bars(counts: pd.Series, xlabel: str) -> str | None:
     ax.xaxis.get_major_locator().set_params(integer=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    if names:
+        from matplotlib.patches import Patch
+        handles = [Patch(color=colour[g], label=g) for g in names]
+        if inside:
+            ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
+        else:
+            fig.legend(handles=handles, loc="outside lower center", ncols=len(names), frameon=False, fontsize=8)
     return _svg(fig)

@@ -123,6 +123,13 @@ def status_on(r, as_of: date) -> str:
     return "ongoing (no end date)" if r["end_status"] == "ongoing" else "active (no end date given)"
 
 
+def status_word(status: str, L: Lang) -> str:
+    """A status as a table or profile shows it, beside the dates: "active" for
+    every kind of active ("1998 – ongoing | ongoing (no end date)" said the
+    end twice); the other statuses as they are."""
+    return L._("active") if status in ACTIVE else L._(status)
+
+
 def covers_year(acts: pd.DataFrame, year: int, through_year: int) -> pd.Series:
     return pd.Series([year in years_covered(s, e, through_year)
                       for s, e in zip(acts.start_year, acts.end_year)],
@@ -237,23 +244,26 @@ class _Brief:
     def provenance(self) -> Html:
         return provenance(self.manifest, self.L)
 
-    def _mispa_table(self) -> str:
-        return mispa_table(self.mispa, self.L)
 
-
-def mispa_table(m: pd.DataFrame, L: Lang) -> str:
+def mispa_table(m: pd.DataFrame, L: Lang, with_year: bool = True, member_state: str | None = None) -> str:
+    """The MISPA activities, by agency and year; ``with_year=False`` (a year
+    brief, where every row has the same year) leaves the year column out.
+    ``member_state`` (a country brief's, in every row by the section's
+    definition) is left out of the lists, which name the others."""
     if m.empty:
         return ""
     t = m.sort_values(["agency", "year", "line"])
     # the member states in the reader's alphabetical order, not the report's
-    names = t.countries.fillna("").map(lambda cs: "; ".join(sorted((L.country(c) for c in cs.split(";") if c),
-                                                                  key=_sort_key)))
+    names = t.countries.fillna("").map(lambda cs: "; ".join(sorted(
+        (L.country(c) for c in cs.split(";") if c and c != member_state), key=_sort_key)))
     from .editions import clip
-    t = pd.DataFrame({L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string"),
-                      L._("Activity"): [r.title if pd.notna(r.title) else clip(r.text, 110)
-                                        for r in t.itertuples()],
-                      L._("Member states"): names})
-    return table(t, "mispa", ["7.4em", "3.6em", "41%", None])
+    cols = {L._("Agency"): t.agency, L._("Year"): t.year.astype("Int64").astype("string"),
+            L._("Activity"): [r.title if pd.notna(r.title) else clip(r.text, 110) for r in t.itertuples()],
+            L._("Other member states") if member_state else L._("Member states"): names}
+    widths = ["7.4em", "3.6em", "41%", None]
+    if not with_year:
+        del cols[L._("Year")], widths[1]
+    return table(pd.DataFrame(cols), "mispa", widths)
 
 
 def _sort_key(name: str) -> str:
@@ -334,11 +344,16 @@ def sources_text(manifest: dict, mispa: pd.DataFrame, L: Lang) -> str:
 
 
 def provenance(manifest: dict, L: Lang) -> Html:
+    """Who made the brief, when, and from which files: one small paragraph
+    (a list of a line per file took the last notes of a brief onto a page
+    of their own)."""
     rows = [i for i in manifest.get("inputs", []) if i["file"] in manifest.get("used", [])]
-    files = "".join(f"<li>{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code></li>" for i in rows)
     made = L._("Made with oaslib {version} on {date} from the clean tables built {built}.",
                version=__version__, date=L.date(date.today()), built=L.timestamp(manifest.get("built_at", "")))
-    return Html(f'<footer class="provenance"><p>{escape(made)}</p><ul>{files}</ul></footer>')
+    files = "; ".join(f"{escape(i['file'])} <code>sha256 {escape(i['sha256'][:16])}…</code>" for i in rows)
+    label = L._("Sources:")  # outside the f-string, where Babel's extractor sees it
+    sources = f" {escape(label)} {files}." if files else ""
+    return Html(f'<footer class="provenance"><p>{escape(made)}{sources}</p></footer>')
 
 
 def header(kicker: str, title: str, meta: str, L: Lang) -> Html:
@@ -372,8 +387,12 @@ class CountryBrief(_Brief):
         return self.iso3
 
     #: The sections in the order the notebook and the inline brief show them.
-    SECTIONS = ("header", "summary", "headline", "changes_section", "timeline", "donors_section",
-                "programs_table", "mispa_section",
+    #: What runs now (active and recently ended programs) comes before the
+    #: history (timeline) and the funding: it is what the reader acts on, and
+    #: a short table fills page 1 where the timeline, a chart that cannot
+    #: break, would not fit and leave half of page 1 blank.
+    SECTIONS = ("header", "summary", "headline", "changes_section", "programs_table", "timeline",
+                "donors_section", "mispa_section",
                 "annex", "profiles", "quality_section", "provenance")
     ANNEX = ("profiles", "quality_section")
 
@@ -489,10 +508,14 @@ class CountryBrief(_Brief):
         keep = [(label, L.num(n)) for i, (label, n) in enumerate(cards) if n or i < 2]
         note = L._("Programs are counted once however many sheets describe them; the status is taken on the "
                    "as-of date.")
-        pillars = self.acts.pillar.map(lambda x: L._(x) if _given(x) else L._("not given"))
-        by_pillar = (self.acts.assign(pillar=pillars).groupby("pillar").program_id.nunique()
-                     .sort_values(ascending=False))
-        pillar_counts = "; ".join(f"{p} {L.num(n)}" for p, n in by_pillar.items())
+        # the pillars most first, and "not given" last however many it counts
+        # ("not given 5; Security 1" led with what the sheets do not say)
+        given = self.acts.pillar.map(_given)
+        by_pillar = [(L._(p), n) for p, n in self.acts[given].groupby("pillar").program_id.nunique()
+                     .sort_values(ascending=False, kind="stable").items()]
+        if (~given).any():
+            by_pillar.append((L._("not given"), self.acts.loc[~given, "program_id"].nunique()))
+        pillar_counts = "; ".join(f"{p} {L.num(n)}" for p, n in by_pillar)
         note += " " + L._("Programs by OAS pillar: {pillars}.", pillars=pillar_counts)
         return section("headline", L._("At a glance"), figures(keep) + f'<p class="note">{escape(note)}</p>')
 
@@ -518,16 +541,23 @@ class CountryBrief(_Brief):
         if d.empty:
             return section("donors", L._("Who funds the programs"),
                            '<p class="note">' + escape(L._("No sheet names a donor.")) + "</p>")
-        # The chart gives each donor's count; the table groups donors by
-        # kind, so neither repeats the other.
+        # One view of the donors: a chart of each donor's count, its bars
+        # coloured by the donor's kind; the table of donors by kind only
+        # where there is no chart (all fund as many). Chart and table once
+        # fell on two pages, the table at the top of the next without its
+        # heading, and named every donor twice.
         names = d.donor.map(L.country)
-        svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"))
-        kinds = (d.assign(name=names).groupby("donor_kind", sort=False).name.agg(lambda s: ", ".join(s))
-                 .reset_index())
-        t = pd.DataFrame({L._("Kind of donor"): kinds.donor_kind.map(lambda k: capital(L._(k))),
-                          L._("Donors"): kinds.name})
-        return section("donors", L._("Who funds the programs"),
-                       (f'<figure class="chart">{svg}</figure>' if svg else "") + table(t, "donors", ["30%", None]))
+        kinds = d.donor_kind.map(lambda k: capital(L._(k)))
+        svg = charts.bars(pd.Series(d.programs.values, index=names), L._("programs funded"),
+                          groups=pd.Series(kinds.values, index=names))
+        if svg:
+            body = f'<figure class="chart">{svg}</figure>'
+        else:
+            by_kind = (pd.DataFrame({"kind": kinds.values, "name": names.values}).groupby("kind", sort=False)
+                       .name.agg(", ".join).reset_index())
+            body = table(pd.DataFrame({L._("Kind of donor"): by_kind.kind, L._("Donors"): by_kind.name}),
+                         "donors", ["30%", None])
+        return section("donors", L._("Who funds the programs"), body)
 
     def programs_table(self) -> Html:
         if self.acts.empty:
@@ -539,7 +569,7 @@ class CountryBrief(_Brief):
         t = pd.DataFrame({L._("Program"): recent.program,
                           L._("Pillar"): recent.pillar.map(lambda x: L._(x) if _given(x) else ""),
                           L._("Dates"): [dates_text(r, L) for _, r in recent.iterrows()],
-                          L._("Status"): recent.status.map(L._),
+                          L._("Status"): recent.status.map(lambda st: status_word(st, L)),
                           L._("Donors"): recent.donors.fillna("").map(lambda s: donors_text(s, L))})
         return section("programs", L._("Active and recently ended programs"),
                        table(t, "programs", ["30%", "12%", "18%", "16%", None]))
@@ -548,7 +578,7 @@ class CountryBrief(_Brief):
         L = self.L
         intro = L._("From the report of the Secretariat for Multidimensional Security to {meetings}: activities of "
                     "DPS, CICAD and CICTE naming the member state.", meetings=meetings(self.mispa, L)[0])
-        body = self._mispa_table()
+        body = mispa_table(self.mispa, L, member_state=self.country)
         return section("mispa", L._("MISPA activities that involved the member state"),
                        f'<p class="note">{escape(intro)}</p>' + body if body else "")
 
@@ -556,7 +586,7 @@ class CountryBrief(_Brief):
         L, out = self.L, []
         for _, r in self.acts.iterrows():
             facts = [(L._("Pillar"), L._(r.pillar) if _given(r.pillar) else L._("not given")),
-                     (L._("Dates"), dates_text(r, L)), (L._("Status"), L._(r.status)),
+                     (L._("Dates"), dates_text(r, L)), (L._("Status"), status_word(r.status, L)),
                      (L._("Beneficiaries"), r.beneficiaries if _given(r.beneficiaries) else L._("not given")),
                      (L._("Donors"), donors_text(r.donors, L) if _given(r.donors) else L._("not given"))]
             dl = "".join(f"<dt>{escape(k)}</dt><dd>{_v(v)}</dd>" for k, v in facts)
@@ -661,21 +691,27 @@ class YearBrief(_Brief):
 
     def summary(self) -> Html:
         L, f, out = self.L, self.facts(), []
+        c = self.by_state()
         if f["programs"]:
+            # one member state: name it ("had the most" of one says nothing)
+            states = (L.in_text(c.index[0]) if len(c) == 1 else
+                      L.n("{n} member state", "{n} member states", f["states"]))
             out.append(L.n("In {year}, {n} program was active in {states}.",
                            "In {year}, {n} programs were active in {states}.", f["programs"], year=self.year,
-                           states=L.n("{n} member state", "{n} member states", f["states"])))
+                           states=states))
             # "Of them, 1 started that year and 6 ended.": a sentence does not open on a figure
             started = (L.n("{n} started that year", "{n} started that year", f["started"])
                        if f["started"] else L._("none started that year"))
             ended = L.n("{n} ended", "{n} ended", f["ended"]) if f["ended"] else L._("none ended")
             out.append(L._("Of them, {started} and {ended}.", started=started, ended=ended))
-            c = self.by_state()
             top = [L.in_text(x) for x in sorted(c[c == c.max()].index)]
-            if len(top) == 1:
+            if len(c) > 1 and len(top) == 1:
                 out.append(L.n("{country} had the most ({n} program).", "{country} had the most ({n} programs).",
                                int(c.max()), country=top[0]))
-            else:
+            elif len(c) > 1 and len(top) == len(c):  # all tie: none had "the most"
+                out.append(L.n("{countries} had {n} program each.", "{countries} had {n} programs each.",
+                               int(c.max()), countries=L.join(top)))
+            elif len(c) > 1:
                 out.append(L.n("{countries} had the most ({n} program each).",
                                "{countries} had the most ({n} programs each).", int(c.max()),
                                countries=L.join(top)))
@@ -718,17 +754,25 @@ class YearBrief(_Brief):
                        + table(t, "programs", ["15%", "30%", "12%", "18%", None]) + note)
 
     def started_ended(self) -> Html:
-        L, out = self.L, []
-        for label, col in ((L._("Started in {year}", year=self.year), "start_year"),
-                           (L._("Ended in {year}", year=self.year), "end_year")):
+        L, lists = self.L, []
+        for label, alone, col in ((L._("Started in {year}", year=self.year),
+                                   L._("Programs that started in {year}", year=self.year), "start_year"),
+                                  (L._("Ended in {year}", year=self.year),
+                                   L._("Programs that ended in {year}", year=self.year), "end_year")):
             g = self.acts[self.acts[col] == self.year]
             items = "".join(f"<li>{escape(r.program)} ({escape(L.country(r.country))})</li>" for r in g.itertuples())
             if items:
-                out.append(f"<h3>{escape(label)}</h3><ul>{items}</ul>")
-        return section("started-ended", L._("Programs that started and ended"), "".join(out))
+                lists.append((label, alone, f"<ul>{items}</ul>"))
+        if len(lists) == 1:  # one list: its heading is the section's ("started and ended" over starts only)
+            (_, alone, items), = lists
+            return section("started-ended", alone, items)
+        return section("started-ended", L._("Programs that started and ended"),
+                       "".join(f"<h3>{escape(label)}</h3>{items}" for label, _, items in lists))
 
     def mispa_section(self) -> Html:
-        return section("mispa", self.L._("MISPA activities of the year"), self._mispa_table())
+        # every row is of this year: a column of "2013" would repeat the heading
+        return section("mispa", self.L._("MISPA activities of the year"),
+                       mispa_table(self.mispa, self.L, with_year=False))
 
     def data(self) -> pd.DataFrame:
         return self.acts[["activity_id", "country", "program", "program_id", "pillar", "start_date",

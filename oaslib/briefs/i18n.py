@@ -125,15 +125,19 @@ class Lang:
         return format_date(d, "long", locale=self.locale)
 
     def timestamp(self, iso: str) -> str:
-        """An ISO timestamp ('2026-11-25T20:53:29+00:00') as the locale writes it, in UTC."""
+        """An ISO timestamp ('2026-11-25T20:53:29+00:00') in UTC, its date
+        written as ``date`` writes one ('25 November 2026, 20:53 UTC'): the
+        provenance line gave 'on 26 November 2026 … built 26 Nov 2026,
+        03:39:28 UTC', two formats of one day in one sentence."""
         from datetime import datetime, timezone
 
-        from babel.dates import format_datetime
+        from babel.dates import format_time
         try:
             t = datetime.fromisoformat(str(iso)).astimezone(timezone.utc)
         except ValueError:
             return str(iso)
-        return format_datetime(t, "medium", tzinfo=timezone.utc, locale=self.locale) + " UTC"
+        clock = format_time(t, "HH:mm", tzinfo=timezone.utc, locale=self.locale)
+        return f"{self.date(t.date())}, {clock} UTC"
 
     def partial_date(self, text) -> str:
         """A date at the precision a sheet gives it: '2017', 'Jun 2017', '30 Jun 2017'."""
