@@ -386,3 +386,61 @@ def test_paragraph_continued_over_a_page_break():
         "The program reached the port authorities of Panama and the officers trained in the use of the ISPS Code, "
         "with the cooperation of the national maritime authority and the customs service, and with the help of the donors.",
         "A second phase starts in 2018."]
+
+
+# ------------------------------------------- the form as other extractors print it
+
+# A sheet whose labels stand beside their values, as most extractors print it.
+BESIDE = """\
+OAS Pillar Security
+Name of Activity Port Evaluations and Assessments
+Date 1/1/2017 to 12/31/2017
+Target Beneficiaries Port authorities of Panama
+Additional Information http://www.oas.org/en/sms/cicte/ports.asp
+Donor Countries Canada
+
+PROGRAM SUMMARY
+The Maritime Security Program has a three-phase activity programmed for Panama.
+
+OBJECTIVES
+To strengthen port security in Panama.
+
+RESULTS
+Two port assessments were carried out in Panama.
+"""
+
+BESIDE_ROW = {"pillar": "Security", "name": "Port Evaluations and Assessments", "start_date": "2017-01-01",
+              "end_date": "2017-12-31", "beneficiaries": "Port authorities of Panama",
+              "url": "http://www.oas.org/en/sms/cicte/ports.asp", "donors": "Canada",
+              "summary": "The Maritime Security Program has a three-phase activity programmed for Panama.",
+              "objectives": "To strengthen port security in Panama.",
+              "results": "Two port assessments were carried out in Panama."}
+
+
+def _beside(replace: dict[str, str]) -> str:
+    text = BESIDE
+    for a, b in replace.items():
+        assert a in text, a
+        text = text.replace(a, b)
+    return text
+
+
+@pytest.mark.parametrize("replace", [
+    pytest.param({"OAS Pillar ": "OAS PILLAR: ", "Name of Activity ": "NAME OF ACTIVITY: ", "Date ": "DATE: ",
+                  "Target Beneficiaries ": "TARGET BENEFICIARIES: ", "Additional Information ": "ADDITIONAL INFORMATION: ",
+                  "Donor Countries ": "DONOR COUNTRIES: "}, id="labels-in-capitals-with-colons"),
+    pytest.param({"Name of Activity ": "Name of activity: ", "Target Beneficiaries ": "Target beneficiaries: ",
+                  "Donor Countries ": "Donor countries: "}, id="labels-in-sentence-case-with-colons"),
+    pytest.param({"PROGRAM SUMMARY": "Program Summary:", "OBJECTIVES": "Objectives:", "RESULTS": "Results:"},
+                 id="headings-in-title-case-with-colons"),
+    pytest.param({"PROGRAM SUMMARY": "Program Summary", "OBJECTIVES": "Objectives", "RESULTS": "Results"},
+                 id="headings-in-title-case"),
+    pytest.param({"Name of Activity ": "Name of\nActivity\n", "Target Beneficiaries ": "Target\nBeneficiaries\n",
+                  "Donor Countries ": "Donor\nCountries\n", "OAS Pillar ": "OAS Pillar\n", "Date ": "Date\n",
+                  "Additional Information ": "Additional\nInformation\n"}, id="labels-wrapped-over-two-lines"),
+    pytest.param({"OAS Pillar ": "OAS Pillar\t", "Name of Activity ": "Name of Activity\t\t",
+                  "Date 1/1/2017 to 12/31/2017": "Date\t1/1/2017\tto\t12/31/2017"}, id="tab-separated"),
+])
+def test_form_labels_printed_otherwise(replace):
+    row, _ = one(_beside(replace))
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW

@@ -182,16 +182,21 @@ class Token(NamedTuple):  # a tuple: thousands are made per document
 def _edge_labels():
     """(label -> kind/role for labels that may share a line with a value,
     regex of such a label opening a line, regex of one closing it,
-    first words, last words): matched case-sensitively, as the form prints
-    them, so prose ("the date of ...") is not read as a label."""
+    first words, last words): matched as the form prints them or in
+    capitals ("NAME OF ACTIVITY: ..."), so prose ("the date of ...") is not
+    read as a label; in any case when a colon follows it ("Name of
+    activity: ..."), which prose does not put there."""
     edge = [r for r in rows("form_labels") if r["match"] == "edge"]
-    role = {r["label"]: r["role"] for r in edge}
+    role = {}
+    for r in edge:
+        role[r["label"]] = role[r["label"].upper()] = r["role"]
     alts = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True))
     start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
     end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
-    firsts = frozenset(l.split()[0] for l in role)
-    lasts = frozenset(l.split()[-1] for l in role)
-    return role, start, end, firsts, lasts
+    colon = re.compile(rf"^({alts})\s*:\s*(.*)$", re.I)
+    firsts = frozenset(fold(l.split()[0]) for l in role)
+    lasts = frozenset(fold(l.split()[-1]) for l in role)
+    return role, start, end, colon, firsts, lasts
 
 
 @lru_cache(maxsize=None)
@@ -204,6 +209,18 @@ def _exact_labels() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _label_heads() -> dict[str, frozenset[str]]:
+    """folded first part of a label -> the folded rests it may wrap to
+    ("name of" -> {"activity"}): a label the form broke over two lines."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows("form_labels"):
+        words = fold(r["label"]).split()
+        for k in range(1, len(words)):
+            out[" ".join(words[:k])].add(" ".join(words[k:]))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _as_token(i: int, role: str) -> Token:
     if role in _SECTIONS:
         return Token(i, "heading", _SECTIONS[role])
@@ -212,15 +229,22 @@ def _as_token(i: int, role: str) -> Token:
 
 def _line_tokens(i: int, s: str) -> list[Token]:
     """The tokens of one non-blank line (whitespace collapsed)."""
-    if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
-        return [_as_token(i, role)]
-    roles, start, end, firsts, lasts = _edge_labels()
+    if len(s) <= 62:
+        key = s.rstrip(": ")
+        if role := _exact_labels().get(key):
+            return [_as_token(i, role)]
+        # a label alone on its line in Title Case ("Program Summary:",
+        # "Target beneficiaries"); in prose case ("results:") it is a
+        # wrapped word of a sentence
+        if (role := label_role(key)) and key[:1].isupper():
+            return [_as_token(i, role)]
+    roles, start, end, colon, firsts, lasts = _edge_labels()
     # the first and last words, without copying the rest of a long line
     first, last = s[:sp] if (sp := s.find(" ")) >= 0 else s, s[s.rfind(" ") + 1:]
-    first = first.rstrip(":")  # "Date: 1/1/2017 ..."
-    if first in firsts or last.rstrip(":") in lasts:
-        if first in firsts and (m := start.match(s)) and m.group(2):
-            return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
+    first = fold(first.rstrip(":"))  # "Date: 1/1/2017 ..."
+    if first in firsts or fold(last.rstrip(":")) in lasts:
+        if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2):
+            return [_as_token(i, label_role(m.group(1))), Token(i, "text", text=m.group(2), side="after")]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
     if len(s) <= 62 and label_role(s.rstrip(": ")):
@@ -232,12 +256,35 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     return [Token(i, "text", text=s)]
 
 
+def _wrapped_label(lines: list[str], i: int, s: str) -> tuple[int, str] | None:
+    """(index of the second line, role) when line ``i`` is the start of a
+    label the form broke over two lines ("Name of" / "Activity", "Donor" /
+    "Countries"), each part alone on its line."""
+    rests = _label_heads().get(fold(s.rstrip(": ")))
+    if not rests or not s[:1].isupper():
+        return None
+    for j in range(i + 1, min(len(lines), i + 3)):
+        nxt = " ".join(lines[j].split())
+        if not nxt:
+            continue
+        if fold(nxt.rstrip(": ")) in rests:
+            return j, label_role(s.rstrip(": ") + " " + nxt.rstrip(": "))
+        return None
+    return None
+
+
 def tokenise(lines: list[str]) -> list[Token]:
     toks: list[Token] = []
+    skip = -1
     for i, raw in enumerate(lines):
-        if not raw or raw.isspace():
+        if not raw or raw.isspace() or i == skip:
             continue
-        for t in _line_tokens(i, " ".join(raw.split())):
+        s = " ".join(raw.split())
+        line_toks = _line_tokens(i, s)
+        if len(s) <= 40 and line_toks[0].kind == "text" and (w := _wrapped_label(lines, i, s)):
+            skip, role = w
+            line_toks = [_as_token(i, role)]
+        for t in line_toks:
             # "Additional" / "Information": one label wrapped over two lines
             if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
                 continue
