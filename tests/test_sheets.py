@@ -444,3 +444,19 @@ def _beside(replace: dict[str, str]) -> str:
 def test_form_labels_printed_otherwise(replace):
     row, _ = one(_beside(replace))
     assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+@pytest.mark.parametrize("date_line, start, end, swapped", [
+    pytest.param("Date 2015-2017", "2015", "2017", False, id="years-joined-by-a-hyphen"),
+    pytest.param("Date 1/1/2016-12/31/2016", "2016-01-01", "2016-12-31", False, id="dates-joined-by-a-hyphen"),
+    pytest.param("Date 01/07/2015 - 31/12/2016", "2015-07-01", "2016-12-31", True,
+                 id="day-first-end-makes-the-start-day-first"),
+    pytest.param("Date 01.07.2015 al 30.06.2017", "2015-07-01", "2017-06-30", True, id="dotted-day-first-range"),
+    pytest.param("Date 25/3/2016\n\nto 6/4/2016", "2016-03-25", "2016-04-06", True,
+                 id="day-first-start-makes-the-end-day-first"),
+])
+def test_date_ranges_read_as_one(date_line, start, end, swapped):
+    row, q = one(_beside({"Date 1/1/2017 to 12/31/2017": date_line}))
+    assert (row["start_date"], row["end_date"]) == (start, end)
+    fields = set(q[q.problem == "day and month swapped: read as day/month"].field) if len(q) else set()
+    assert fields == ({"start_date", "end_date"} if swapped else set())

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import programs
 from .countries import country_name, find_mentions, fold
-from .normalize import join_lines, join_url, parse_date, parse_donors, placeholder_field
+from .normalize import join_lines, join_url, parse_donors, parse_start_end, placeholder_field
 from .schema import TABLES, quality_row as _q
 from .sheets import RawSheet, Value
 from ..refdata import rows, split_list
@@ -232,9 +232,9 @@ def _pillar_and_name(r: dict, s: RawSheet, problem) -> None:
 
 
 def _dates(r: dict, s: RawSheet, problem) -> None:
-    for fld, val in (("start_date", s.start), ("end_date", s.end)):
+    parsed = parse_start_end(_raw(s.start) or "", _raw(s.end) or "")
+    for fld, val, d in (("start_date", s.start, parsed[0]), ("end_date", s.end, parsed[1])):
         text = _raw(val)
-        d = parse_date(text or "")
         r[fld] = d.value
         r[fld.replace("date", "year")] = d.year
         if fld == "end_date":

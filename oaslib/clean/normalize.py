@@ -169,15 +169,16 @@ def is_date_like(text: str) -> bool:
                for d in (r.start, r.end)) or _date_words().get(_key(text)) == "unspecified"
 
 
-def parse_date(text: str) -> ParsedDate:
+def parse_date(text: str, day_first: bool = False) -> ParsedDate:
     """One date: any of the forms above, a date word (an open end), or the
     form's date placeholder; a lone "to" or "from" beside it is ignored. Two
-    dates where one was expected are a problem."""
+    dates where one was expected are a problem. ``day_first``: a numeric
+    date is read D/M (the other end of its range can only be read so)."""
     if not text or not text.strip():
         return _NONE
     if len(text) > _LONGEST:
         return ParsedDate(None, problem="unparseable date")
-    r = parse_date_range(text)
+    r = parse_date_range(text, day_first)
     if r.start.empty:
         return r.end
     if r.end.empty:
@@ -186,14 +187,14 @@ def parse_date(text: str) -> ParsedDate:
 
 
 @lru_cache(maxsize=8192)
-def parse_date_range(text: str) -> DateRange:
+def parse_date_range(text: str, day_first: bool = False) -> DateRange:
     """A Date value: "1/1/2017 to 12/31/2017", "from June 2015", "to Present",
     "1/1/2017 - Ongoing", "del 1 de enero de 2017 al 31 de diciembre de 2017",
     or a single date (in ``start``, or ``end`` after a "to")."""
     t = _clean_date_text(text)
     if not t:
         return DateRange(_NONE, _NONE)
-    whole = _parse_one(t)
+    whole = _parse_one(t, day_first)
     if not whole.problem:
         if whole.placeholder_for == "end_date":
             return DateRange(_NONE, whole)
@@ -202,31 +203,59 @@ def parse_date_range(text: str) -> DateRange:
     t = from_re.sub("", t, count=1) if from_re.match(t) else t
     parts = to_re.split(t, maxsplit=1)
     if len(parts) == 1:
-        return _unspaced_range(t) or DateRange(_parse_one(t), _NONE)
+        return _unspaced_range(t, day_first) or DateRange(_parse_one(t, day_first), _NONE)
     a, b = parts[0].strip(" ,"), parts[1].strip(" ,")
     if not a and not b:
         return DateRange(_NONE, _NONE)
     if not a:
-        return DateRange(_NONE, _parse_one(b), to="before")
+        return DateRange(_NONE, _parse_one(b, day_first), to="before")
     if not b:
-        one = _parse_one(a)
+        one = _parse_one(a, day_first)
         if one.placeholder_for == "end_date" or one.ongoing:
             return DateRange(_NONE, one, to="after")
         return DateRange(one, _NONE, to="after")
-    return DateRange(_parse_one(a), _parse_one(b))
+    return _consistent(_parse_one(a, day_first), _parse_one(b, day_first), a, b)
 
 
-def _unspaced_range(t: str) -> DateRange | None:
+def _consistent(a: ParsedDate, b: ParsedDate, ta: str, tb: str, to: str | None = None) -> DateRange:
+    return DateRange(*_day_first_both(a, b, lambda t: _parse_one(t, True), ta, tb), to)
+
+
+def parse_start_end(start: str, end: str) -> tuple[ParsedDate, ParsedDate]:
+    """A sheet's start and end dates, each read as ``parse_date`` reads it,
+    both day-first where one can only be read so."""
+    return _day_first_both(parse_date(start), parse_date(end), lambda t: parse_date(t, True), start, end)
+
+
+def _day_first_both(a: ParsedDate, b: ParsedDate, day_first, ta: str, tb: str) -> tuple[ParsedDate, ParsedDate]:
+    """A range whose one end can only be read day-first ("01/07/2015 -
+    31/12/2016"): the sheet writes D/M, so the other end is read so too,
+    with the same problem noted. ``day_first`` reads a text D/M."""
+    if (a.problem == DAY_MONTH_SWAPPED) != (b.problem == DAY_MONTH_SWAPPED):
+        if a.problem == DAY_MONTH_SWAPPED and b.value and not b.problem:
+            b = _swapped(day_first(tb), b)
+        elif b.problem == DAY_MONTH_SWAPPED and a.value and not a.problem:
+            a = _swapped(day_first(ta), a)
+    return a, b
+
+
+def _swapped(day_first: ParsedDate, as_read: ParsedDate) -> ParsedDate:
+    if day_first.value == as_read.value or day_first.problem not in (None, DAY_MONTH_SWAPPED):
+        return as_read
+    return ParsedDate(day_first.value, problem=DAY_MONTH_SWAPPED)
+
+
+def _unspaced_range(t: str, day_first: bool = False) -> DateRange | None:
     """"1/1/2017-12/31/2017": a hyphen between two whole dates (ISO dates
     hold hyphens too, so both sides must read as dates)."""
     for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", t):
-        a, b = _parse_one(t[:m.start()]), _parse_one(t[m.end():])
-        if a.value and b.value and not (a.problem or b.problem):
-            return DateRange(a, b)
+        a, b = _parse_one(t[:m.start()], day_first), _parse_one(t[m.end():], day_first)
+        if a.value and b.value and not ({a.problem, b.problem} - {None, DAY_MONTH_SWAPPED}):
+            return _consistent(a, b, t[:m.start()], t[m.end():])
     return None
 
 
-def _parse_one(t: str) -> ParsedDate:
+def _parse_one(t: str, day_first: bool = False) -> ParsedDate:
     """One date from folded text, or a problem."""
     ph = placeholder_field(t)
     if ph in ("start_date", "end_date"):
@@ -237,18 +266,18 @@ def _parse_one(t: str) -> ParsedDate:
     if meaning == "unspecified":
         return _NONE
     try:
-        return _numeric(t) or _named(t) or ParsedDate(None, problem="unparseable date")
+        return _numeric(t, day_first) or _named(t) or ParsedDate(None, problem="unparseable date")
     except ValueError:
         return ParsedDate(None, problem="impossible date")
 
 
-def _numeric(t: str) -> ParsedDate | None:
+def _numeric(t: str, day_first: bool = False) -> ParsedDate | None:
     if m := _YEAR.fullmatch(t):
         return ParsedDate(m.group(1))
     if m := _NUMERIC.fullmatch(t):
         a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
         year = int(y) if len(y) == 4 else (1900 if int(y) >= _PIVOT else 2000) + int(y)
-        if a > 12 >= b:
+        if a > 12 >= b or (day_first and a != b and b <= 12):
             return ParsedDate(date(year, b, a).isoformat(), problem=DAY_MONTH_SWAPPED)
         return ParsedDate(date(year, a, b).isoformat())
     if m := _ISO.fullmatch(t):

@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .countries import fold
-from .normalize import is_date_like, is_url_start, parse_date, parse_donors, placeholder_field
+from .normalize import is_date_like, is_url_start, parse_date, parse_date_range, parse_donors, placeholder_field
 from ..refdata import rows, split_list
 
 
@@ -929,6 +929,7 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
     if pieces is None:  # not a date: left to normalise to report
         sheet.start = Value([" ".join(t.text for t in toks)], line)
         return
+    pieces = [p for piece in pieces for p in _range_ends(piece)]
     if len(pieces) == 1:
         text, after_to = pieces[0]
         if after_to:
@@ -945,6 +946,20 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
     sheet.start, sheet.end = Value([a], line), Value([b], line)
     for text, _ in pieces[2:]:
         sheet.problems.append((line, "date", "third date in the field", text))
+
+
+def _range_ends(piece: tuple[str, bool]) -> list[tuple[str, bool]]:
+    """A piece that is a whole range without spaces ("2015-2017",
+    "1/1/2016-12/31/2016") as its start and its end."""
+    text, after_to = piece
+    if "-" not in text and "–" not in text:
+        return [piece]
+    r = parse_date_range(text)
+    if r.start.value and r.end.value:
+        m = next(m for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", text)
+                 if parse_date(text[:m.start()]).value and parse_date(text[m.end():]).value)
+        return [(text[:m.start()], after_to), (text[m.end():], True)]
+    return [piece]
 
 
 def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
