@@ -460,3 +460,20 @@ def test_date_ranges_read_as_one(date_line, start, end, swapped):
     assert (row["start_date"], row["end_date"]) == (start, end)
     fields = set(q[q.problem == "day and month swapped: read as day/month"].field) if len(q) else set()
     assert fields == ({"start_date", "end_date"} if swapped else set())
+
+
+@pytest.mark.parametrize("mark", [
+    pytest.param("•", id="bullet"), pytest.param("▪", id="square-bullet"), pytest.param("●", id="black-circle"),
+    pytest.param("*", id="asterisk"), pytest.param("-", id="hyphen"),
+    pytest.param("1.", id="numbered-dot"), pytest.param("1)", id="numbered-bracket"), pytest.param("(i)", id="roman"),
+])
+def test_list_items_beside_their_labels_are_paragraphs(mark):
+    """Each item of a list under OBJECTIVES is a paragraph of its own, an
+    item wrapped over two lines one paragraph."""
+    second = {"1.": "2.", "1)": "2)", "(i)": "(ii)"}.get(mark, mark)
+    items = (f"{mark} To strengthen port security in Panama through assessments of its two\n"
+             f"main ports.\n{second} To train port officers.")
+    row, _ = one(_beside({"To strengthen port security in Panama.": items}))
+    assert row["objectives"].split("\n\n") == [
+        f"{mark} To strengthen port security in Panama through assessments of its two main ports.",
+        f"{second} To train port officers."]

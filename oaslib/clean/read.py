@@ -11,6 +11,7 @@ form. Removed lines are counted in a note, never dropped silently.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import shutil
 import subprocess
@@ -65,9 +66,34 @@ def read_document(path: Path) -> Document:
     return _read_text(path, data)
 
 
+def _unicode_encoding(data: bytes) -> str | None:
+    """'utf-16' / 'utf-32' for a text layer saved as "Unicode" (Windows
+    Notepad, Word, some extractors): by its byte-order mark, or without one
+    by the zero bytes of its ASCII letters, all on one side of each pair."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 16 and len(head) % 2 == 0:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) * 0.4 and even == 0:
+            return "utf-16-le"
+        if even > len(head) * 0.4 and odd == 0:
+            return "utf-16-be"
+    return None
+
+
 def _read_text(path: Path, data: bytes) -> Document:
     if not data.strip():
         raise ReadError("empty file", file=path.name)
+    if unicode := _unicode_encoding(data):
+        try:
+            text = data.decode(unicode)
+        except UnicodeDecodeError:
+            pass  # not that after all: the checks below say what it is
+        else:
+            return _finish(path, text, unicode, [], paged=PAGE_BREAK in text)
     if b"\x00" in data[:65536] or data[:5] == b"%PDF-":
         raise ReadError("binary file, not a text layer (a PDF renamed .txt?)",
                         file=path.name, text=data[:16].decode("latin-1"))
