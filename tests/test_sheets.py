@@ -477,3 +477,17 @@ def test_list_items_beside_their_labels_are_paragraphs(mark):
     assert row["objectives"].split("\n\n") == [
         f"{mark} To strengthen port security in Panama through assessments of its two main ports.",
         f"{second} To train port officers."]
+
+
+def test_label_column_then_value_column_with_blank_lines_between_values():
+    """pdfminer's order: the label column, then the value column, a blank
+    line after every line; the texts are short, so most lines of the layer
+    are a blank line apart and a blank line cannot tell one value from the
+    next."""
+    labels = ["OAS Pillar", "Name of Activity", "Date", "Target Beneficiaries", "Additional Information",
+              "Donor Countries"]
+    values = ["Security", "Port Evaluations and Assessments", "1/1/2017 to 12/31/2017", "Port authorities of Panama",
+              "http://www.oas.org/en/sms/cicte/ports.asp", "Canada"]
+    text = "\n\n".join(labels + values) + "\n\n" + BESIDE[BESIDE.index("PROGRAM SUMMARY"):]
+    row, _ = one(text)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW

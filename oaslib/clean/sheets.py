@@ -705,13 +705,29 @@ def _column_values(form: list[Token], run: list[int], prev: int | None, step: in
     stack = _stack(form, prev)
     if len(stack) < 2:
         return None
-    blocks = _blocks(run, form, step)
-    if len(blocks) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
+    if len(_blocks(run, form, step)) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
         return None
-    got = _align([form[k] for k in stack], [[form[k].text for k in b] for b in blocks])
+    got = _column_blocks([form[k] for k in stack], run, form, step)
     if got is None:
         return None
-    return [(stack[i], b) for i, b in zip(got[0], blocks)]
+    blocks, (order, _) = got
+    return [(stack[i], b) for i, b in zip(order, blocks)]
+
+
+def _column_blocks(labels: list[Token], run: list[int], toks: list[Token], step: int, least: int = 1):
+    """(blocks, alignment) of a value column under a stack of labels: its
+    values cut at the blank gaps wider than the line step; in a layer that
+    sets a blank line between the values as between all its lines (step 2,
+    every value one line), at every line where that aligns more values.
+    None when no cut aligns into ``least`` blocks or more."""
+    found = None
+    for s in range(step, 0, -1):
+        blocks = _blocks(run, toks, s)
+        if len(blocks) >= least and (got := _align(labels, [[toks[k].text for k in b] for b in blocks])):
+            if len(blocks) >= 2:
+                return blocks, got
+            found = found or (blocks, got)
+    return found
 
 
 def _column_evidence(toks: list[Token], step: int) -> int:
@@ -730,10 +746,9 @@ def _column_evidence(toks: list[Token], step: int) -> int:
             e += 1
         stack = _stack(toks, j)
         if len(stack) >= 3 and e > j + 1 and (e == len(toks) or toks[e].kind == "heading"):
-            blocks = _blocks(list(range(j + 1, e)), toks, step)
-            got = _align([toks[i] for i in stack], [[toks[i].text for i in b] for b in blocks])
-            if got and len(blocks) >= 2:
-                n += len(blocks) + got[1]
+            got = _column_blocks([toks[i] for i in stack], list(range(j + 1, e)), toks, step, least=2)
+            if got:
+                n += len(got[0]) + got[1][1]
         k = max(e, k + 1)
     return n
 
@@ -988,6 +1003,22 @@ def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> Non
             sheet.results += paras
 
 
+def _next_item(cur: list[tuple[int, str]], line: str, width: int) -> bool:
+    """Whether ``line`` starts the next item of a list (a paragraph of its
+    own): it bears a list mark, and the paragraph before it is an item that
+    ended (a sentence's end, or a line short of the margin) or announces
+    the list on a line short of the margin ("... as follows:"). A mark a
+    wrap put at a line's start mid-sentence ("... in schools; 2) combating
+    ...", "... lines of action: 1) support ...") is none."""
+    if not _LIST_ITEM.match(line):
+        return False
+    prev = " ".join(cur[-1][1].split())
+    short = len(prev) < 0.85 * width
+    if _LIST_ITEM.match(cur[0][1]):
+        return short or prev.endswith((".", "!", "?"))
+    return prev.endswith(":") and short
+
+
 def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
     """Paragraphs of one heading's text. In a single-spaced layer a blank
     line ends a paragraph; a double-spaced one is read by line lengths."""
@@ -996,6 +1027,9 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
         width = lengths[int(len(lengths) * 0.9)]
         paras, cur = [], []
         for t in texts:
+            if cur and t.i - cur[-1][0] == 1 and _next_item(cur, t.text, width):
+                paras.append(cur)
+                cur = []
             if cur and t.i - cur[-1][0] > 1:
                 prev = " ".join(cur[-1][1].split())
                 # a page break (blank lines wider than a paragraph's) after a
@@ -1357,7 +1391,9 @@ def _parse_name_zone(sheet: RawSheet, zone) -> None:
 
 _SENT_END = re.compile(r"[.:;!?\"”)]\s*$")
 _BLANK_END = re.compile(r"[.:!?\"”]\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\([ivx]+\)|[•·\-–*])\s*")
+#: a list item's mark: a number, a roman numeral in brackets, a bullet
+#: (the glyphs word processors print for their bullet styles)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\)|[•·\-–*▪●◦■□►▸➢✓\uf0b7\uf0a7])\s*")
 
 
 def _paragraphs(block) -> list[list[tuple[int, str]]]:
