@@ -491,3 +491,20 @@ def test_label_column_then_value_column_with_blank_lines_between_values():
     text = "\n\n".join(labels + values) + "\n\n" + BESIDE[BESIDE.index("PROGRAM SUMMARY"):]
     row, _ = one(text)
     assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+def test_a_file_of_two_member_states_sheets():
+    """A file that gathers sheets of two member states: a sheet that never
+    names the document's member state and plainly names another is that
+    one's, with a quality row; the document's own sheets stay its own."""
+    other = BESIDE.replace("Panama", "El Salvador").replace("Canada", "Spain")
+    acts, _, q = parse(BESIDE + "\n" + BESIDE.replace("Canada", "Italy") + "\n" + other)
+    assert acts["country"].tolist() == ["Panama", "Panama", "El Salvador"]
+    assert acts["activity_id"].str[:3].tolist() == ["PAN", "PAN", "SLV"]
+    hit = q[q.problem == "sheet of another member state than the document"]
+    assert hit["sheet_no"].tolist() == [3] and hit["text"].iloc[0] == "El Salvador; the document's: Panama"
+
+
+def test_a_sheet_naming_no_member_state_keeps_its_documents():
+    acts, _, _ = parse(BESIDE + "\n" + BESIDE.replace("Panama", "the region").replace("Canada", "Italy"))
+    assert acts["country"].tolist() == ["Panama", "Panama"]

@@ -1,7 +1,8 @@
 """Program-sheet records -> the activities, donors and programs tables.
 
 Each document's raw sheets become rows (``_record``), the document's member
-state is inferred from all its sheets together (``infer_country``), then
+state is inferred from all its sheets together (``infer_country``; a sheet that
+plainly names only another is that one's), then
 sheets are linked into programs and given ids across documents
 (``link_documents``). Problems become quality rows; nothing is dropped.
 """
@@ -34,26 +35,34 @@ def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
     enumeration of k member states counts 1/k (regional lists name many
     countries the document is not about); demonyms ("Panamanian
     authorities") count double."""
-    scores: Counter = Counter()
-    for text in texts:
-        mentions = find_mentions(text)
-        if not mentions:
-            continue
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
-        by_sentence: dict[int, list] = defaultdict(list)
-        k = 0
-        for m in mentions:  # mentions come in order: walk the sentence ends once
-            while ends[k] <= m.start:
-                k += 1
-            by_sentence[k].append(m)
-        for ms in by_sentence.values():
-            distinct = len({m.iso3 for m in ms})
-            for m in ms:
-                scores[m.iso3] += (2.0 if m.kind == "demonym" else 1.0) / distinct
+    return _top(sum((country_scores(t) for t in texts), Counter()))
+
+
+def _top(scores: Counter) -> tuple[str | None, dict[str, float]]:
     if not scores:
         return None, {}
     ranked = scores.most_common()
     return ranked[0][0], dict(ranked)
+
+
+def country_scores(text: str) -> Counter:
+    """The evidence of one text for each member state (see ``infer_country``)."""
+    scores: Counter = Counter()
+    mentions = find_mentions(text)
+    if not mentions:
+        return scores
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    by_sentence: dict[int, list] = defaultdict(list)
+    k = 0
+    for m in mentions:  # mentions come in order: walk the sentence ends once
+        while ends[k] <= m.start:
+            k += 1
+        by_sentence[k].append(m)
+    for ms in by_sentence.values():
+        distinct = len({m.iso3 for m in ms})
+        for m in ms:
+            scores[m.iso3] += (2.0 if m.kind == "demonym" else 1.0) / distinct
+    return scores
 
 
 # ---------------------------------------------------------- activities
@@ -75,7 +84,8 @@ def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list
     recs = [_record(source_file, s, quality) for s in raw_sheets]
     evidence = [" ".join(filter(None, (r["name"], r["beneficiaries"], r["objectives"],
                                        r["results"], r["summary"]))) for r in recs]
-    iso3, scores = infer_country(evidence)
+    per_sheet = [country_scores(t) for t in evidence]
+    iso3, scores = _top(sum(per_sheet, Counter()))
     if iso3 is None:
         quality.append(_q(source_file, field="country",
                           problem="unknown country: no member state named in the document"))
@@ -85,9 +95,32 @@ def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list
         quality.append(_q(source_file, field="country", problem="country uncertain",
                           text="; ".join(f"{country_name(k)} {v:.1f}" for k, v in
                                          sorted(scores.items(), key=lambda kv: -kv[1])[:3])))
-    for r in recs:
-        r["iso3"], r["country"] = iso3, country_name(iso3)
+    for r, sheet_scores in zip(recs, per_sheet):
+        own = _sheet_country(sheet_scores, iso3)
+        if own:
+            quality.append(_q(source_file, line=r["source_line"], sheet_no=r["sheet_no"], field="country",
+                              problem="sheet of another member state than the document",
+                              text=f"{country_name(own)}; the document's: {country_name(iso3)}"))
+        r["iso3"] = own or iso3
+        r["country"] = country_name(r["iso3"])
     return recs, quality
+
+
+#: the evidence a sheet must give for a member state of its own (two
+#: mentions standing alone, or one demonym) when it never names the
+#: document's
+_OWN_COUNTRY = 2.0
+
+
+def _sheet_country(scores: Counter, doc_iso3: str) -> str | None:
+    """The member state a sheet is about when that is not its document's:
+    the sheet never names the document's member state and plainly names
+    one other (a file that gathers the sheets of two member states)."""
+    top, scores = _top(scores)
+    if top is None or top == doc_iso3 or scores.get(doc_iso3) or scores[top] < _OWN_COUNTRY:
+        return None
+    second = sorted(scores.values(), reverse=True)[1:2]
+    return top if not second or second[0] <= 0.5 * scores[top] else None
 
 
 def link_documents(docs: list[tuple[list[dict], list[dict]]]):
