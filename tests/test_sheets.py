@@ -508,3 +508,18 @@ def test_a_file_of_two_member_states_sheets():
 def test_a_sheet_naming_no_member_state_keeps_its_documents():
     acts, _, _ = parse(BESIDE + "\n" + BESIDE.replace("Panama", "the region").replace("Canada", "Italy"))
     assert acts["country"].tolist() == ["Panama", "Panama"]
+
+
+@pytest.mark.parametrize("name_lines, name, broken", [
+    pytest.param("Name of Activity Port Evaluations and Assess-\n                 ments", "Port Evaluations and Assess-ments",
+                 "Assess-ments", id="word-broken-at-a-hyphen-kept-and-noted"),
+    pytest.param("Name of Activity Port Evaluations and Inter-\n                 Agency Assessments",
+                 "Port Evaluations and Inter-Agency Assessments", None, id="compound-with-capital-kept"),
+    pytest.param("Name of Activity Port Evaluations and\n                 Assessments", "Port Evaluations and Assessments",
+                 None, id="plain-wrap"),
+])
+def test_name_wrapped_over_lines(name_lines, name, broken):
+    row, q = one(_beside({"Name of Activity Port Evaluations and Assessments": name_lines}))
+    assert row["name"] == name
+    hits = q[q.problem == "word broken at a line-end hyphen: hyphen kept"] if len(q) else q
+    assert (hits["text"].tolist() if len(hits) else []) == ([broken] if broken else [])

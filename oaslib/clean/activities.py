@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import programs
 from .countries import country_name, find_mentions, fold
-from .normalize import join_lines, join_url, parse_donors, parse_start_end, placeholder_field
+from .normalize import hyphen_breaks, join_lines, join_url, parse_donors, parse_start_end, placeholder_field
 from .schema import TABLES, quality_row as _q
 from .sheets import RawSheet, Value
 from ..refdata import rows, split_list
@@ -257,11 +257,18 @@ def _pillar_and_name(r: dict, s: RawSheet, problem) -> None:
         problem("pillar", "field missing")
     r["pillar"] = _canonical_pillar(pillar)
     r["name"] = _raw(s.name)
+    _broken_words("name", s.name, problem)
     if r["name"] and placeholder_field(r["name"]):
         problem("name", "placeholder left in the form", r["name"], s.name.line_no)
         r["name"] = None
     if not r["name"]:
         problem("name", "field missing")
+
+
+def _broken_words(field: str, v: Value | None, problem) -> None:
+    """A word of a box the form broke at a hyphen: kept hyphenated, noted."""
+    for word in hyphen_breaks(v.lines) if v else ():
+        problem(field, "word broken at a line-end hyphen: hyphen kept", word, v.line_no)
 
 
 def _dates(r: dict, s: RawSheet, problem) -> None:
@@ -288,6 +295,8 @@ def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
     elif benef is None:
         problem("beneficiaries", "field missing")
     r["beneficiaries"] = benef
+    if benef:
+        _broken_words("beneficiaries", s.beneficiaries, problem)
     r["url"] = None
     if not s.url:
         problem("url", "field missing")

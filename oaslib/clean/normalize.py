@@ -49,14 +49,30 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out[-1] == "-" and _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
-            # "needs-" + "assessment": a compound split at its hyphen keeps it
+        elif out[-1] == "-" and _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].isalpha():
+            # "needs-" + "assessment", "Inter-" + "American": a compound
+            # split at its hyphen keeps it
             out += line
         elif out[-1] == "/" and _SLASH_BREAK.search(out, len(out) - 2):
             # "maritime/" + "port": a PDF wraps after a slash between words
             out += line
         else:
             out += " " + line
+    return out
+
+
+_BROKEN_WORD = re.compile(r"(\w+-)$")
+
+
+def hyphen_breaks(lines: list[str]) -> list[str]:
+    """The words a value's lines broke at a hyphen ("Con-" / "trol" ->
+    "Con-trol"): ``join_lines`` keeps such a hyphen, as a compound
+    ("needs-assessment") is broken there too, so the reading is a guess."""
+    lines = [" ".join(l.split()) for l in lines if l.strip()]
+    out = []
+    for a, b in zip(lines, lines[1:]):
+        if (m := _BROKEN_WORD.search(a)) and b[:1].islower():
+            out.append(m.group(1) + b.split()[0])
     return out
 
 

@@ -47,7 +47,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .countries import fold
-from .normalize import is_date_like, is_url_start, parse_date, parse_date_range, parse_donors, placeholder_field
+from .normalize import is_date_like, join_lines, is_url_start, parse_date, parse_date_range, parse_donors, placeholder_field
 from ..refdata import rows, split_list
 
 
@@ -58,7 +58,9 @@ class Value:
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(l.split()) for l in self.lines if l.strip())
+        # a value wrapped over lines is joined as a paragraph is: a word
+        # broken at a hyphen ("Immigration Con-" / "trol") keeps no space
+        return join_lines(self.lines)
 
 
 @dataclass
