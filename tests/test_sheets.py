@@ -523,3 +523,18 @@ def test_name_wrapped_over_lines(name_lines, name, broken):
     assert row["name"] == name
     hits = q[q.problem == "word broken at a line-end hyphen: hyphen kept"] if len(q) else q
     assert (hits["text"].tolist() if len(hits) else []) == ([broken] if broken else [])
+
+
+def test_pillar_and_name_without_their_labels_start_a_form():
+    """Sheets printed one after another without a blank line, the pillar
+    and name on the first line without their labels: that line starts the
+    next form (a guess, noted), it does not end the last RESULTS."""
+    def unlabelled(text):
+        return text.replace("OAS Pillar Security\nName of Activity ", "Security ").replace("\n\n", "\n")
+    second = unlabelled(BESIDE.replace("Port Evaluations and Assessments", "Maritime Security Training")
+                        .replace("Canada", "Italy"))
+    acts, _, q = parse(unlabelled(BESIDE) + second)
+    assert acts["name"].tolist() == ["Port Evaluations and Assessments", "Maritime Security Training"]
+    assert acts["pillar"].tolist() == ["Security", "Security"]
+    assert acts["results"].tolist() == ["Two port assessments were carried out in Panama."] * 2
+    assert (q[q.problem == "field guessed"].field == "pillar").sum() == 2

@@ -554,6 +554,7 @@ def _segment(toks: list[Token], lay: Layout):
                     cut -= 1  # "Canada  Donor Countries": the value on the label's line
                 if t.kind == "label" and lay.side_of(t.role) == "before" and cut == len(cur):
                     cut = _value_before(cur, t, lay)
+                cut = _title_before(cur, cut, t, lay.step)
                 forms.append(cur[:cut])
                 cur = cur[cut:]
                 seen = {(c.kind, c.role) for c in cur if c.kind != "text"}
@@ -570,8 +571,25 @@ def _segment(toks: list[Token], lay: Layout):
         keep = j
         if first[k].kind == "label" and lay.side_of(first[k].role) == "before" and j == k:
             keep = _value_before(first[:k], first[k], lay)
+        keep = _title_before(first, keep, first[k], lay.step)
         prelude, forms[0] = first[:keep], first[keep:]
     return [f for f in forms if any(t.kind != "text" for t in f)], prelude
+
+
+def _title_before(toks: list[Token], cut: int, label: Token, step: int) -> int:
+    """Where a form starts when the line before its first label is its
+    pillar and name without their labels ("Security Mine Action and ..."):
+    a line of its own (after a sentence's end or a gap) that reads as a
+    pillar run into a name, and no sentence itself."""
+    if label.kind != "label" or label.role in ("pillar", "name") or not cut:
+        return cut
+    t = toks[cut - 1]
+    if t.kind != "text" or t.side or t.text.endswith(".") or value_kind(t.text) != "pillar-name":
+        return cut
+    before = toks[cut - 2] if cut >= 2 else None
+    if before is None or before.kind != "text" or t.i - before.i > step or _SENT_END.search(before.text):
+        return cut - 1
+    return cut
 
 
 # ================================================================ a form
@@ -906,6 +924,8 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
                                    " ".join(t.text for t in v)))
     for t in list(loose):
         kind = value_kind(t.text)
+        if kind == "pillar-name" and not values.get("pillar") and not values.get("name"):
+            kind = "pillar"  # the form's first line without its labels: pillar, then name
         target = kind.split(":")[-1]
         if target in _TYPED and not values.get(target):
             values[target] = [t]
