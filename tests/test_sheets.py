@@ -538,3 +538,19 @@ def test_pillar_and_name_without_their_labels_start_a_form():
     assert acts["pillar"].tolist() == ["Security", "Security"]
     assert acts["results"].tolist() == ["Two port assessments were carried out in Panama."] * 2
     assert (q[q.problem == "field guessed"].field == "pillar").sum() == 2
+
+
+@pytest.mark.parametrize("second, duplicate", [
+    pytest.param({"To strengthen port security in Panama.": "To train port officers of Panama."}, False,
+                 id="short-texts-that-differ-are-two-sheets"),
+    pytest.param({"Canada": "Italy"}, True, id="short-texts-the-same-a-duplicate"),
+])
+def test_duplicates_of_sheets_with_short_texts(second, duplicate):
+    acts, _, _ = parse(BESIDE + "\n" + _beside(second))
+    assert acts["duplicate_of"].notna().tolist() == [False, duplicate]
+
+
+def test_sheets_without_any_text_are_no_duplicates():
+    fields = BESIDE[:BESIDE.index("PROGRAM SUMMARY")]
+    acts, _, _ = parse(fields + "PROGRAM SUMMARY\n\n" + fields.replace("Canada", "Italy") + "PROGRAM SUMMARY\n")
+    assert len(acts) == 2 and acts["duplicate_of"].isna().all()

@@ -185,14 +185,15 @@ def _assign_ids(records: list[dict], quality: list[dict]) -> None:
         seen_ids[base] += 1
         r["activity_id"] = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
         key = (r["iso3"], r["content_key"])
-        if key in first_by_content:
+        if r["content_key"] is not None and key in first_by_content:
             r["duplicate_of"] = first_by_content[key]
             quality.append(_q(r["source_file"], line=r["source_line"], sheet_no=r["sheet_no"],
                               activity_id=r["activity_id"], field="sheet",
                               problem="duplicate sheet", text=f"repeats {first_by_content[key]}"))
         else:
             r["duplicate_of"] = None
-            first_by_content[key] = r["activity_id"]
+            if r["content_key"] is not None:
+                first_by_content[key] = r["activity_id"]
 
 
 def _donor_rows(records: list[dict], quality: list[dict]) -> list[dict]:
@@ -236,9 +237,12 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
     # the words of the texts, as digests made here (in a worker process for
     # a large folder) rather than sent whole to the serial linking step: the
     # id part from file and content, and the content alone for duplicates
-    content = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    # every word counts, however short the text: two sheets whose one-line
+    # objectives differ are two sheets, not a sheet printed twice
+    content = "\x1f".join(programs.fingerprint(r[f], 10_000, least=1) or "" for f in _TEXT_FIELDS)
     r["content_id"] = hashlib.sha1("\n".join([source_file, content]).encode()).hexdigest()[:10]
-    r["content_key"] = hashlib.sha1(content.encode()).hexdigest()
+    # a sheet without any text has nothing to be a duplicate by
+    r["content_key"] = hashlib.sha1(content.encode()).hexdigest() if content.strip("\x1f") else None
     r["program_keys"] = programs.program_keys(r)
     r["_quality"] = sq
     return r
