@@ -440,6 +440,10 @@ def _beside(replace: dict[str, str]) -> str:
                   "Additional Information ": "Additional\nInformation\n"}, id="labels-wrapped-over-two-lines"),
     pytest.param({"OAS Pillar ": "OAS Pillar\t", "Name of Activity ": "Name of Activity\t\t",
                   "Date 1/1/2017 to 12/31/2017": "Date\t1/1/2017\tto\t12/31/2017"}, id="tab-separated"),
+    pytest.param({"PROGRAM SUMMARY": "PROGRAMME SUMMARY", "OBJECTIVES": "OBJECTIVE", "RESULTS": "EXPECTED RESULTS"},
+                 id="headings-programme-objective-expected-results"),
+    pytest.param({"PROGRAM SUMMARY": "RESUMEN", "OBJECTIVES": "OBJETIVO", "RESULTS": "RESULTADOS ESPERADOS"},
+                 id="spanish-short-headings"),
 ])
 def test_form_labels_printed_otherwise(replace):
     row, _ = one(_beside(replace))
@@ -554,3 +558,8 @@ def test_sheets_without_any_text_are_no_duplicates():
     fields = BESIDE[:BESIDE.index("PROGRAM SUMMARY")]
     acts, _, _ = parse(fields + "PROGRAM SUMMARY\n\n" + fields.replace("Canada", "Italy") + "PROGRAM SUMMARY\n")
     assert len(acts) == 2 and acts["duplicate_of"].isna().all()
+
+
+def test_a_sentence_opening_with_results_and_a_colon_is_no_heading():
+    row, _ = one(_beside({"Two port assessments": "Results: two port assessments"}))
+    assert row["results"] == "Results: two port assessments were carried out in Panama."

@@ -186,8 +186,8 @@ def _edge_labels():
     regex of such a label opening a line, regex of one closing it,
     first words, last words): matched as the form prints them or in
     capitals ("NAME OF ACTIVITY: ..."), so prose ("the date of ...") is not
-    read as a label; in any case when a colon follows it ("Name of
-    activity: ..."), which prose does not put there."""
+    read as a label; a field's label in any case when a colon follows it
+    ("Name of activity: ..."), which prose does not put there."""
     edge = [r for r in rows("form_labels") if r["match"] == "edge"]
     role = {}
     for r in edge:
@@ -195,7 +195,10 @@ def _edge_labels():
     alts = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True))
     start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
     end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
-    colon = re.compile(rf"^({alts})\s*:\s*(.*)$", re.I)
+    # not a heading: "Results: 40 officers trained" opens a sentence of the
+    # RESULTS text, and read as the heading it would start a new form
+    fields = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True) if role[l] not in _SECTIONS)
+    colon = re.compile(rf"^({fields})\s*:\s*(.*)$", re.I)
     firsts = frozenset(fold(l.split()[0]) for l in role)
     lasts = frozenset(fold(l.split()[-1]) for l in role)
     return role, start, end, colon, firsts, lasts
