@@ -563,3 +563,50 @@ def test_sheets_without_any_text_are_no_duplicates():
 def test_a_sentence_opening_with_results_and_a_colon_is_no_heading():
     row, _ = one(_beside({"Two port assessments": "Results: two port assessments"}))
     assert row["results"] == "Results: two port assessments were carried out in Panama."
+
+
+@pytest.mark.parametrize("replace, field", [
+    pytest.param({"Canada": "N/A"}, "donors", id="donors-n-a"),
+    pytest.param({"Canada": "None"}, "donors", id="donors-none"),
+    pytest.param({"http://www.oas.org/en/sms/cicte/ports.asp": "N/A"}, "url", id="link-n-a"),
+    pytest.param({"Port authorities of Panama": "No aplica"}, "beneficiaries", id="beneficiaries-no-aplica"),
+    pytest.param({"1/1/2017 to 12/31/2017": "N/A"}, "start_date", id="date-n-a"),
+])
+def test_a_box_that_says_none(replace, field):
+    """'N/A' is no donor named N and one named A, no link, no date: the
+    box is empty and the quality table says the form said so."""
+    acts, donors, q = parse(_beside(replace))
+    row = acts.iloc[0]
+    column = {"start_date": "start_date"}.get(field, field)
+    assert pd.isna(row[column])
+    if field == "donors":
+        assert donors.empty
+    hit = q[(q.field == field) & (q.problem == "the form says none")]
+    assert len(hit) == 1
+
+
+@pytest.mark.parametrize("link, url", [
+    pytest.param("www.oas.org/dsp/ports.asp.", "http://www.oas.org/dsp/ports.asp", id="sentence-period"),
+    pytest.param("http://www.oas.org/dsp/ports.asp;", "http://www.oas.org/dsp/ports.asp", id="semicolon"),
+    pytest.param("(http://www.oas.org/dsp/ports.asp)", None, id="in-brackets-not-a-url-start"),
+    pytest.param("http://en.wikipedia.org/wiki/Port_(disambiguation)", "http://en.wikipedia.org/wiki/Port_(disambiguation)",
+                 id="bracket-of-the-link-kept"),
+])
+def test_punctuation_after_a_link(link, url):
+    row, _ = one(_beside({"http://www.oas.org/en/sms/cicte/ports.asp": link}))
+    assert (row["url"] if pd.notna(row["url"]) else None) == url
+
+
+def test_two_column_layout_with_label_cells_wrapped():
+    """pdftotext -layout of the form's table: a label cell wrapped over two
+    lines beside a value cell that wraps too."""
+    text = _beside({
+        "Target Beneficiaries Port authorities of Panama":
+            "Target                     Port authorities and maritime\nBeneficiaries              police of Panama",
+        "Additional Information http://www.oas.org/en/sms/cicte/ports.asp":
+            "Additional                 http://www.oas.org/en/sms/cicte/\nInformation                ports.asp",
+        "Donor Countries Canada": "Donor                      Canada\nCountries"})
+    row, _ = one(text)
+    assert row["beneficiaries"] == "Port authorities and maritime police of Panama"
+    assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
+    assert row["donors"] == "Canada"

@@ -254,16 +254,16 @@ def _raw(v: Value | None) -> str | None:
 
 def _pillar_and_name(r: dict, s: RawSheet, problem) -> None:
     pillar = _raw(s.pillar)
-    if pillar and placeholder_field(pillar):
-        problem("pillar", "placeholder left in the form", pillar, s.pillar.line_no)
+    if pillar and (ph := placeholder_field(pillar)):
+        problem("pillar", _unfilled(ph), pillar, s.pillar.line_no)
         pillar = None
     elif pillar is None:
         problem("pillar", "field missing")
     r["pillar"] = _canonical_pillar(pillar)
     r["name"] = _raw(s.name)
     _broken_words("name", s.name, problem)
-    if r["name"] and placeholder_field(r["name"]):
-        problem("name", "placeholder left in the form", r["name"], s.name.line_no)
+    if r["name"] and (ph := placeholder_field(r["name"])):
+        problem("name", _unfilled(ph), r["name"], s.name.line_no)
         r["name"] = None
     if not r["name"]:
         problem("name", "field missing")
@@ -275,6 +275,12 @@ def _broken_words(field: str, v: Value | None, problem) -> None:
         problem(field, "word broken at a line-end hyphen: hyphen kept", word, v.line_no)
 
 
+def _unfilled(placeholder_for: str | None) -> str:
+    """The quality problem of a box that holds no value: the form's hint
+    left in it, or words saying there is none ("N/A")."""
+    return "the form says none" if placeholder_for == "none" else "placeholder left in the form"
+
+
 def _dates(r: dict, s: RawSheet, problem) -> None:
     parsed = parse_start_end(_raw(s.start) or "", _raw(s.end) or "")
     for fld, val, d in (("start_date", s.start, parsed[0]), ("end_date", s.end, parsed[1])):
@@ -284,7 +290,7 @@ def _dates(r: dict, s: RawSheet, problem) -> None:
         if fld == "end_date":
             r["end_status"] = "dated" if d.value else ("ongoing" if d.ongoing else "unspecified")
         if d.placeholder:
-            problem(fld, "placeholder left in the form", text, val.line_no)
+            problem(fld, _unfilled(d.placeholder_for), text, val.line_no)
         elif d.problem:
             problem(fld, d.problem, text, val.line_no)
         elif text is None:
@@ -293,8 +299,8 @@ def _dates(r: dict, s: RawSheet, problem) -> None:
 
 def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
     benef = _raw(s.beneficiaries)
-    if benef and placeholder_field(benef):
-        problem("beneficiaries", "placeholder left in the form", benef, s.beneficiaries.line_no)
+    if benef and (ph := placeholder_field(benef)):
+        problem("beneficiaries", _unfilled(ph), benef, s.beneficiaries.line_no)
         benef = None
     elif benef is None:
         problem("beneficiaries", "field missing")
@@ -306,8 +312,8 @@ def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
         problem("url", "field missing")
         return
     raw = "".join(l.strip() for l in s.url.lines)
-    if placeholder_field(raw) or placeholder_field(s.url.text):
-        problem("url", "placeholder left in the form", s.url.text, s.url.line_no)
+    if ph := placeholder_field(raw) or placeholder_field(s.url.text):
+        problem("url", _unfilled(ph), s.url.text, s.url.line_no)
         return
     url, bad = join_url(s.url.lines)
     if bad:
@@ -320,6 +326,9 @@ def _donors(r: dict, s: RawSheet, problem) -> None:
     dtext = _raw(s.donors)
     if dtext is None:
         problem("donors", "field missing")
+    elif ph := placeholder_field(dtext):
+        problem("donors", _unfilled(ph), dtext, s.donors.line_no)
+        dtext = None
     found, unknown = parse_donors(dtext or "")
     donors, seen = [], set()
     for d in found:

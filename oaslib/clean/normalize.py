@@ -274,7 +274,7 @@ def _unspaced_range(t: str, day_first: bool = False) -> DateRange | None:
 def _parse_one(t: str, day_first: bool = False) -> ParsedDate:
     """One date from folded text, or a problem."""
     ph = placeholder_field(t)
-    if ph in ("start_date", "end_date"):
+    if ph in ("start_date", "end_date", "none"):
         return ParsedDate(None, placeholder=True, placeholder_for=ph)
     meaning = _date_words().get(_key(t))
     if meaning == "ongoing":
@@ -334,6 +334,11 @@ def is_url_start(text: str) -> bool:
 def join_url(fragments: list[str]) -> tuple[str | None, str | None]:
     """Rejoin a link the PDF broke across lines; (url, problem)."""
     url = "".join(f.strip() for f in fragments)
+    # the punctuation of the sentence or list the link ends ("... .asp.");
+    # a closing bracket only when the link opened none
+    url = url.rstrip(".,;:")
+    if url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1].rstrip(".,;:")
     if not url:
         return None, None
     if url.lower().startswith("www."):

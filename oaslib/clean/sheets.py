@@ -261,34 +261,52 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     return [Token(i, "text", text=s)]
 
 
-def _wrapped_label(lines: list[str], i: int, s: str) -> tuple[int, str] | None:
-    """(index of the second line, role) when line ``i`` is the start of a
-    label the form broke over two lines ("Name of" / "Activity", "Donor" /
-    "Countries"), each part alone on its line."""
-    rests = _label_heads().get(fold(s.rstrip(": ")))
-    if not rests or not s[:1].isupper():
+_CELLS = re.compile(r"^\s*(\S+(?: \S+)*?) {3,}(\S.*?)\s*$")
+
+
+def _cells(raw: str) -> tuple[str, str]:
+    """(left cell, right cell) of a line a layout extraction printed as two
+    columns, a gap of three spaces or more between them; (line, "") for a
+    line of one cell."""
+    m = _CELLS.match(raw)
+    return (m.group(1), " ".join(m.group(2).split())) if m else (" ".join(raw.split()), "")
+
+
+def _wrapped_label(lines: list[str], i: int) -> tuple[str, str, int, str] | None:
+    """(role, value beside the first part, index of the second line, value
+    beside the second part) when line ``i`` starts a label the form broke
+    over two lines ("Name of" / "Activity", "Donor" / "Countries"), each
+    part alone on its line or in the label column of a two-column layout
+    ("Target      Detectives of the" / "Beneficiaries   Police Force")."""
+    left, right = _cells(lines[i])
+    rests = _label_heads().get(fold(left.rstrip(": ")))
+    if not rests or not left[:1].isupper():
         return None
     for j in range(i + 1, min(len(lines), i + 3)):
-        nxt = " ".join(lines[j].split())
-        if not nxt:
+        if not lines[j].strip():
             continue
-        if fold(nxt.rstrip(": ")) in rests:
-            return j, label_role(s.rstrip(": ") + " " + nxt.rstrip(": "))
+        left_j, right_j = _cells(lines[j])
+        if fold(left_j.rstrip(": ")) in rests:
+            return label_role(left.rstrip(": ") + " " + left_j.rstrip(": ")), right, j, right_j
         return None
     return None
 
 
 def tokenise(lines: list[str]) -> list[Token]:
     toks: list[Token] = []
-    skip = -1
+    rest: dict[int, list[Token]] = {}  # the second line of a wrapped label: its value
     for i, raw in enumerate(lines):
-        if not raw or raw.isspace() or i == skip:
+        if not raw or raw.isspace():
+            continue
+        if i in rest:
+            toks += rest.pop(i)
             continue
         s = " ".join(raw.split())
         line_toks = _line_tokens(i, s)
-        if len(s) <= 40 and line_toks[0].kind == "text" and (w := _wrapped_label(lines, i, s)):
-            skip, role = w
-            line_toks = [_as_token(i, role)]
+        if line_toks[0].kind == "text" and s[:1].isupper() and (w := _wrapped_label(lines, i)):
+            role, right, j, right_j = w
+            line_toks = [_as_token(i, role)] + ([Token(i, "text", text=right, side="after")] if right else [])
+            rest[j] = [Token(j, "text", text=right_j)] if right_j else []
         for t in line_toks:
             # "Additional" / "Information": one label wrapped over two lines
             if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
@@ -366,7 +384,7 @@ def _takes(role: str, kind: str) -> bool:
     its type; a free-text field anything not plainly of another type."""
     if role in _TYPED:
         return _fits(role, kind)
-    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any")
+    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any", "placeholder:none")
 
 
 def _plainly(role: str, kind: str) -> bool:
@@ -376,7 +394,8 @@ def _plainly(role: str, kind: str) -> bool:
 
 
 def _fits(role: str, kind: str) -> bool:
-    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "pillar-name")
+    return (kind == role or kind in ("placeholder:" + role, "placeholder:none")
+            or (role == "pillar" and kind == "pillar-name"))
 
 
 # ========================================================= which reading
