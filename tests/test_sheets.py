@@ -458,10 +458,16 @@ def test_form_labels_printed_otherwise(replace):
     pytest.param("Date 01.07.2015 al 30.06.2017", "2015-07-01", "2017-06-30", True, id="dotted-day-first-range"),
     pytest.param("Date 25/3/2016\n\nto 6/4/2016", "2016-03-25", "2016-04-06", True,
                  id="day-first-start-makes-the-end-day-first"),
+    pytest.param("Date March-June 2017", "2017-03", "2017-06", False, id="months-of-one-year"),
+    pytest.param("Date March to June 2017", "2017-03", "2017-06", False, id="months-of-one-year-with-to"),
+    pytest.param("Date 1-3 June 2018", "2018-06-01", "2018-06-03", False, id="days-of-one-month"),
+    pytest.param("Fecha 1 al 3 de junio de 2018", "2018-06-01", "2018-06-03", False, id="days-of-one-month-spanish"),
+    pytest.param("Date from March 2016 to date", "2016-03", None, False, id="to-date-open-end"),
 ])
 def test_date_ranges_read_as_one(date_line, start, end, swapped):
     row, q = one(_beside({"Date 1/1/2017 to 12/31/2017": date_line}))
-    assert (row["start_date"], row["end_date"]) == (start, end)
+    assert (row["start_date"], row["end_date"] if pd.notna(row["end_date"]) else None) == (start, end)
+    assert row["end_status"] == ("dated" if end else "ongoing")
     fields = set(q[q.problem == "day and month swapped: read as day/month"].field) if len(q) else set()
     assert fields == ({"start_date", "end_date"} if swapped else set())
 

@@ -218,8 +218,11 @@ def parse_date_range(text: str, day_first: bool = False) -> DateRange:
     to_re, from_re = _range_words()
     t = from_re.sub("", t, count=1) if from_re.match(t) else t
     parts = to_re.split(t, maxsplit=1)
+    if len(parts) == 2 and _date_words().get(_key(t[len(parts[0]):])) == "ongoing":
+        parts = [parts[0], t[len(parts[0]):]]  # "from march 2016 to date": "to date" is the open end
     if len(parts) == 1:
-        return _unspaced_range(t, day_first) or DateRange(_parse_one(t, day_first), _NONE)
+        return (_unspaced_range(t, day_first) or _short_start(t)
+                or DateRange(_parse_one(t, day_first), _NONE))
     a, b = parts[0].strip(" ,"), parts[1].strip(" ,")
     if not a and not b:
         return DateRange(_NONE, _NONE)
@@ -230,7 +233,41 @@ def parse_date_range(text: str, day_first: bool = False) -> DateRange:
         if one.placeholder_for == "end_date" or one.ongoing:
             return DateRange(_NONE, one, to="after")
         return DateRange(one, _NONE, to="after")
-    return _consistent(_parse_one(a, day_first), _parse_one(b, day_first), a, b)
+    start, end = _parse_one(a, day_first), _parse_one(b, day_first)
+    if start.problem and end.value:
+        start = _completed(a, end) or start
+    return _consistent(start, end, a, b)
+
+
+_SHORT_START = re.compile(r"([a-z]+|\d{1,2})\.?\s*[-–—]\s*(\S.*)")
+
+
+def _short_start(t: str) -> DateRange | None:
+    """"march-june 2017", "1-3 june 2018": a range whose start gives only
+    the month or the day, joined to its end by a dash without spaces."""
+    m = _SHORT_START.fullmatch(t)
+    if not m:
+        return None
+    end = _parse_one(m.group(2))
+    start = _completed(m.group(1), end) if end.value and not end.problem else None
+    return DateRange(start, end) if start else None
+
+
+def _completed(short: str, end: ParsedDate) -> ParsedDate | None:
+    """The start of a range that leaves out what its end says ("March to
+    June 2017", "1 al 3 de junio de 2018"): its month or day, with the
+    end's year (and month)."""
+    short = short.strip(" .")
+    y = end.value[:4]
+    if short in _months():
+        return ParsedDate(f"{y}-{_months()[short]:02d}")
+    if short.isdigit() and len(end.value) == 10:
+        try:
+            d = date(int(y), int(end.value[5:7]), int(short))
+        except ValueError:
+            return None
+        return ParsedDate(d.isoformat()) if d.isoformat() <= end.value else None
+    return None
 
 
 def _consistent(a: ParsedDate, b: ParsedDate, ta: str, tb: str, to: str | None = None) -> DateRange:

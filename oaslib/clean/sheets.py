@@ -985,6 +985,9 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
         return
     pieces = _date_pieces([t.text for t in toks])
     line = toks[0].i + 1
+    if pieces is None:
+        # a start that leaves out what its end says ("March to June 2017")
+        pieces = _whole_range(" ".join(t.text for t in toks))
     if pieces is None:  # not a date: left to normalise to report
         sheet.start = Value([" ".join(t.text for t in toks)], line)
         return
@@ -1009,16 +1012,26 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
 
 def _range_ends(piece: tuple[str, bool]) -> list[tuple[str, bool]]:
     """A piece that is a whole range without spaces ("2015-2017",
-    "1/1/2016-12/31/2016") as its start and its end."""
+    "1/1/2016-12/31/2016", "March-June 2017") as its start and its end."""
     text, after_to = piece
-    if "-" not in text and "–" not in text:
+    if "-" not in text and "–" not in text and "—" not in text:
         return [piece]
+    return _whole_range(text, after_to) or [piece]
+
+
+def _whole_range(text: str, after_to: bool = False) -> list[tuple[str, bool]] | None:
+    """The start and end texts of a range ``_date_pieces`` cannot cut: the
+    text each side of a dash between digits, or the dates as read when the
+    start leaves out what its end says ("March to June 2017")."""
     r = parse_date_range(text)
-    if r.start.value and r.end.value:
-        m = next(m for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", text)
-                 if parse_date(text[:m.start()]).value and parse_date(text[m.end():]).value)
-        return [(text[:m.start()], after_to), (text[m.end():], True)]
-    return [piece]
+    if r.start.value and r.end.ongoing and not r.start.problem:
+        return [(r.start.value, after_to), ("Ongoing", True)]  # "from March 2016 to date"
+    if not (r.start.value and r.end.value):
+        return None
+    for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", text):
+        if parse_date(text[:m.start()]).value and parse_date(text[m.end():]).value:
+            return [(text[:m.start()], after_to), (text[m.end():], True)]
+    return [(r.start.value, after_to), (r.end.value, True)]
 
 
 def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
