@@ -616,3 +616,22 @@ def test_two_column_layout_with_label_cells_wrapped():
     assert row["beneficiaries"] == "Port authorities and maritime police of Panama"
     assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
     assert row["donors"] == "Canada"
+
+
+def test_a_row_of_the_form_printed_on_one_line():
+    """pypdf's plain mode joins a row of the form's table into one line:
+    each label there takes the text up to the next."""
+    text = _beside({"OAS Pillar Security\nName of Activity Port Evaluations and Assessments\nDate 1/1/2017 to 12/31/2017\n":
+                    "OAS Pillar Security Name of Activity Port Evaluations and Assessments Date 1/1/2017 to 12/31/2017\n",
+                    "Port authorities of Panama\nAdditional Information": "Port authorities of Panama Additional Information"})
+    row, _ = one(text)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("Date Palm Growers Security Training", id="date-word-before-no-date"),
+    pytest.param("Review of the Donor Countries Network", id="donor-countries-before-no-donors"),
+])
+def test_a_labels_words_inside_a_value_stay_there(name):
+    row, _ = one(_beside({"Port Evaluations and Assessments": name}))
+    assert row["name"] == name

@@ -249,7 +249,7 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     first = fold(first.rstrip(":"))  # "Date: 1/1/2017 ..."
     if first in firsts or fold(last.rstrip(":")) in lasts:
         if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2):
-            return [_as_token(i, label_role(m.group(1))), Token(i, "text", text=m.group(2), side="after")]
+            return [_as_token(i, label_role(m.group(1))), *_row_tokens(i, m.group(2))]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
     if len(s) <= 62 and label_role(s.rstrip(": ")):
@@ -270,6 +270,42 @@ def _cells(raw: str) -> tuple[str, str]:
     line of one cell."""
     m = _CELLS.match(raw)
     return (m.group(1), " ".join(m.group(2).split())) if m else (" ".join(raw.split()), "")
+
+
+@lru_cache(maxsize=None)
+def _inner_label_re():
+    """A field's label inside a line, as the form prints it, after a space:
+    an extraction that printed a row of the form's table on one line
+    ("OAS Pillar Security Name of Activity Youth ... Date 9/1/2016 to ...")."""
+    labels = [r["label"] for r in rows("form_labels") if r["match"] == "edge" and r["role"] not in _SECTIONS]
+    alts = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<= )({alts}):?(?= |$)")
+
+
+def _row_tokens(i: int, value: str) -> list[Token]:
+    """The text after a label that opens a line: that label's value, up to
+    another label followed by a value of the kind it takes."""
+    out: list[Token] = []
+    pos = 0
+    for m in _inner_label_re().finditer(value):
+        if m.start() < pos:
+            continue
+        role = label_role(m.group(1))
+        nxt = _inner_label_re().search(value, m.end())
+        after = value[m.end():nxt.start() if nxt else len(value)].strip()
+        # a free-text label's words in a value are read as the label only
+        # where a typed value closes the row ("... Date 9/1/2016 to ...")
+        if role in _TYPED and not (after and _fits(role, run_kind([after]))):
+            continue
+        if role not in _TYPED and not (nxt or after):
+            continue
+        if value[pos:m.start()].strip():
+            out.append(Token(i, "text", text=value[pos:m.start()].strip(), side="after"))
+        out.append(_as_token(i, role))
+        pos = m.end()
+    if value[pos:].strip():
+        out.append(Token(i, "text", text=value[pos:].strip(), side="after"))
+    return out
 
 
 def _wrapped_label(lines: list[str], i: int) -> tuple[str, str, int, str] | None:
