@@ -199,8 +199,10 @@ def _edge_labels():
     # RESULTS text, and read as the heading it would start a new form
     fields = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True) if role[l] not in _SECTIONS)
     colon = re.compile(rf"^({fields})\s*:\s*(.*)$", re.I)
-    firsts = frozenset(fold(l.split()[0]) for l in role)
-    lasts = frozenset(fold(l.split()[-1]) for l in role)
+    # first and last words as a line may print them: a cheap test before
+    # the regexes, as most lines hold no label
+    firsts = frozenset(w for l in role for w in (l.split()[0], l.split()[0].capitalize()))
+    lasts = frozenset(l.split()[-1] for l in role)
     return role, start, end, colon, firsts, lasts
 
 
@@ -226,6 +228,14 @@ def _label_heads() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=None)
+def _label_firsts() -> frozenset[str]:
+    """The first words of the labels, capitalised or in capitals: a line
+    that starts otherwise starts no wrapped label."""
+    words = {r["label"].split()[0] for r in rows("form_labels")}
+    return frozenset(v for w in words for v in (w, w.capitalize(), w.upper()))
+
+
 def _as_token(i: int, role: str) -> Token:
     if role in _SECTIONS:
         return Token(i, "heading", _SECTIONS[role])
@@ -246,8 +256,8 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     roles, start, end, colon, firsts, lasts = _edge_labels()
     # the first and last words, without copying the rest of a long line
     first, last = s[:sp] if (sp := s.find(" ")) >= 0 else s, s[s.rfind(" ") + 1:]
-    first = fold(first.rstrip(":"))  # "Date: 1/1/2017 ..."
-    if first in firsts or fold(last.rstrip(":")) in lasts:
+    first = first.rstrip(":")  # "Date: 1/1/2017 ..."
+    if first in firsts or last.rstrip(":") in lasts:
         if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2):
             return [_as_token(i, label_role(m.group(1))), *_row_tokens(i, m.group(2))]
         if (m := end.match(s)) and m.group(1):
@@ -331,15 +341,16 @@ def _wrapped_label(lines: list[str], i: int) -> tuple[str, str, int, str] | None
 def tokenise(lines: list[str]) -> list[Token]:
     toks: list[Token] = []
     rest: dict[int, list[Token]] = {}  # the second line of a wrapped label: its value
+    heads = _label_firsts()
     for i, raw in enumerate(lines):
         if not raw or raw.isspace():
             continue
-        if i in rest:
+        if rest and i in rest:
             toks += rest.pop(i)
             continue
         s = " ".join(raw.split())
         line_toks = _line_tokens(i, s)
-        if line_toks[0].kind == "text" and s[:1].isupper() and (w := _wrapped_label(lines, i)):
+        if s.partition(" ")[0] in heads and line_toks[0].kind == "text" and (w := _wrapped_label(lines, i)):
             role, right, j, right_j = w
             line_toks = [_as_token(i, role)] + ([Token(i, "text", text=right, side="after")] if right else [])
             rest[j] = [Token(j, "text", text=right_j)] if right_j else []
