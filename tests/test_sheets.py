@@ -444,10 +444,27 @@ def _beside(replace: dict[str, str]) -> str:
                  id="headings-programme-objective-expected-results"),
     pytest.param({"PROGRAM SUMMARY": "RESUMEN", "OBJECTIVES": "OBJETIVO", "RESULTS": "RESULTADOS ESPERADOS"},
                  id="spanish-short-headings"),
+    pytest.param({"Name of Activity ": "Activity Name: ", "Target Beneficiaries ": "Target Beneficiary: ",
+                  "Donor Countries ": "Donor Country: "}, id="label-words-of-other-form-versions"),
+    pytest.param({"Donor Countries Canada": "Donors: Canada", "Target Beneficiaries ": "Beneficiaries: "},
+                 id="generic-label-words-before-a-colon"),
+    pytest.param({"Donor Countries Canada": "Donors\nCanada"}, id="generic-label-word-alone"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Start Date: 1/1/2017\nEnd Date: 12/31/2017"},
+                 id="start-and-end-date-boxes"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Start Date 1/1/2017 End Date 12/31/2017"},
+                 id="start-and-end-date-boxes-on-one-line"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Fecha de inicio: 1/1/2017\nFecha de finalización: 31/12/2017"},
+                 id="spanish-start-and-end-date-boxes"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Date Jan-2017 to Dec-2017"}, id="month-hyphen-year"),
+    pytest.param({"http://www.oas.org/en/sms/cicte/ports.asp": "<http://www.oas.org/en/sms/cicte/ports.asp>"},
+                 id="link-in-angle-brackets"),
 ])
 def test_form_labels_printed_otherwise(replace):
     row, _ = one(_beside(replace))
-    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+    want = dict(BESIDE_ROW)
+    if "Jan-2017" in str(replace):
+        want.update(start_date="2017-01", end_date="2017-12")
+    assert {k: row[k] for k in BESIDE_ROW} == want
 
 
 @pytest.mark.parametrize("date_line, start, end, swapped", [
@@ -635,3 +652,21 @@ def test_a_row_of_the_form_printed_on_one_line():
 def test_a_labels_words_inside_a_value_stay_there(name):
     row, _ = one(_beside({"Port Evaluations and Assessments": name}))
     assert row["name"] == name
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Donors: Canada funded two port assessments", id="donors-then-a-sentence"),
+    pytest.param("Beneficiaries: two port assessments", id="beneficiaries-then-a-sentence"),
+])
+def test_a_generic_label_word_opening_a_sentence_is_no_label(sentence):
+    acts, _, _ = parse(_beside({"Two port assessments": sentence}))
+    assert len(acts) == 1 and acts.iloc[0]["results"].startswith(sentence)
+    assert acts.iloc[0]["donors"] == "Canada"
+
+
+def test_two_links_in_the_box():
+    row, q = one(_beside({"http://www.oas.org/en/sms/cicte/ports.asp":
+                          "http://www.oas.org/en/sms/cicte/ports.asp; http://www.cicte.oas.org"}))
+    assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
+    hit = q[(q.field == "url") & (q.problem == "second value for the field")]
+    assert hit["text"].tolist() == ["http://www.cicte.oas.org"]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import programs
 from .countries import country_name, find_mentions, fold
-from .normalize import hyphen_breaks, join_lines, join_url, parse_donors, parse_start_end, placeholder_field
+from .normalize import hyphen_breaks, join_lines, join_url, parse_donors, parse_start_end, placeholder_field, split_links
 from .schema import TABLES, quality_row as _q
 from .sheets import RawSheet, Value
 from ..refdata import rows, split_list
@@ -315,7 +315,14 @@ def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
     if ph := placeholder_field(raw) or placeholder_field(s.url.text):
         problem("url", _unfilled(ph), s.url.text, s.url.line_no)
         return
-    url, bad = join_url(s.url.lines)
+    lines = s.url.lines
+    if len(links := split_links(" ".join(lines))) > 1:
+        # two links in the box: the first is the program's page, the
+        # others are noted rather than glued to it
+        lines = [links[0]]
+        for extra in links[1:]:
+            problem("url", "second value for the field", extra, s.url.line_no)
+    url, bad = join_url(lines)
     if bad:
         problem("url", bad, raw, s.url.line_no)
     r["url"] = url

@@ -96,7 +96,7 @@ _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 _ORD = r"(?:st|nd|rd|th|º|°|o)?"
 _DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}}){_ORD}[\s-]*(?:(?:de|of)\s+)?([a-z]+)\.?[\s,-]*(?:(?:de|del|of)\s+)?(\d{{4}})")
 _MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})")
-_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s*,?\s+(?:(?:de|del|of)\s+)?(\d{4})")
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?(?:\s*,?\s+|-)(?:(?:de|del|of)\s+)?(\d{4})")
 #: a two-digit year: 69-99 are the 1900s, 00-68 the 2000s (POSIX strptime's rule)
 _PIVOT = 69
 _LONGEST = 80  # longer text is prose, not a date value
@@ -259,7 +259,7 @@ def _completed(short: str, end: ParsedDate) -> ParsedDate | None:
     end's year (and month)."""
     short = short.strip(" .")
     y = end.value[:4]
-    if short in _months():
+    if short in _months() and len(end.value) >= 7:  # "jan-2017" is a month, no range
         return ParsedDate(f"{y}-{_months()[short]:02d}")
     if short.isdigit() and len(end.value) == 10:
         try:
@@ -368,9 +368,19 @@ def is_url_start(text: str) -> bool:
     return bool(_URL_START.match(text.strip()))
 
 
+_NEXT_LINK = re.compile(r"[\s;,]+(?=https?://|www\.)", re.I)
+
+
+def split_links(text: str) -> list[str]:
+    """The links of one box: "http://a.org; http://b.org" is two."""
+    return [p for p in _NEXT_LINK.split(text) if p]
+
+
 def join_url(fragments: list[str]) -> tuple[str | None, str | None]:
     """Rejoin a link the PDF broke across lines; (url, problem)."""
     url = "".join(f.strip() for f in fragments)
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]  # "<http://…>", as mail and some word processors print a link
     # the punctuation of the sentence or list the link ends ("... .asp.");
     # a closing bracket only when the link opened none
     url = url.rstrip(".,;:")

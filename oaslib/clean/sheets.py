@@ -168,8 +168,10 @@ def looks_like_sheets(lines: list[str]) -> bool:
 
 _SECTIONS = {"heading_summary": "summary", "heading_objectives": "objectives",
              "heading_results": "results"}
-#: fields whose values can be recognised by what they are
-_TYPED = ("pillar", "date", "url", "donors")
+#: fields whose values can be recognised by what they are ("date_end":
+#: the end date where a form gives it a box of its own)
+_TYPED = ("pillar", "date", "url", "donors", "date_end")
+_KIND_OF = {"date_end": "date"}
 
 
 class Token(NamedTuple):  # a tuple: thousands are made per document
@@ -196,12 +198,15 @@ def _edge_labels():
     start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
     end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
     # not a heading: "Results: 40 officers trained" opens a sentence of the
-    # RESULTS text, and read as the heading it would start a new form
-    fields = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True) if role[l] not in _SECTIONS)
-    colon = re.compile(rf"^({fields})\s*:\s*(.*)$", re.I)
+    # RESULTS text, and read as the heading it would start a new form; a
+    # generic word ("Donors", match 'colon') only before a colon
+    fields = sorted({r["label"] for r in rows("form_labels") if r["match"] in ("edge", "colon")
+                     and r["role"] not in _SECTIONS}, key=len, reverse=True)
+    colon = re.compile("^(" + "|".join(re.escape(l) for l in fields) + r")\s*:\s*(.*)$", re.I)
     # first and last words as a line may print them: a cheap test before
     # the regexes, as most lines hold no label
-    firsts = frozenset(w for l in role for w in (l.split()[0], l.split()[0].capitalize()))
+    firsts = frozenset(w for l in [*role, *fields] for w in (l.split()[0], l.split()[0].capitalize(),
+                                                             l.split()[0].upper()))
     lasts = frozenset(l.split()[-1] for l in role)
     return role, start, end, colon, firsts, lasts
 
@@ -236,6 +241,25 @@ def _label_firsts() -> frozenset[str]:
     return frozenset(v for w in words for v in (w, w.capitalize(), w.upper()))
 
 
+@lru_cache(maxsize=None)
+def _generic_labels() -> frozenset[str]:
+    """Folded labels that are common words ("Donors", match 'colon'):
+    before a colon they are the label only when a value of the field's
+    type follows ("Donors: Canada", not "Donors: Canada funded ..."), or
+    for a free-text box a short one that is no sentence."""
+    return frozenset(fold(r["label"]) for r in rows("form_labels") if r["match"] == "colon")
+
+
+def _label_fits_value(label: str, value: str) -> bool:
+    if fold(label) not in _generic_labels():
+        return True
+    role = label_role(label)
+    if role in _TYPED:
+        return _fits(role, value_kind(value))
+    # a free-text box holds a short value, no sentence
+    return len(value) <= 60 and not _SENT_END.search(value)
+
+
 def _as_token(i: int, role: str) -> Token:
     if role in _SECTIONS:
         return Token(i, "heading", _SECTIONS[role])
@@ -258,7 +282,8 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     first, last = s[:sp] if (sp := s.find(" ")) >= 0 else s, s[s.rfind(" ") + 1:]
     first = first.rstrip(":")  # "Date: 1/1/2017 ..."
     if first in firsts or last.rstrip(":") in lasts:
-        if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2):
+        if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2) \
+                and _label_fits_value(m.group(1), m.group(2)):
             return [_as_token(i, label_role(m.group(1))), *_row_tokens(i, m.group(2))]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
@@ -441,6 +466,7 @@ def _plainly(role: str, kind: str) -> bool:
 
 
 def _fits(role: str, kind: str) -> bool:
+    role = _KIND_OF.get(role, role)
     return (kind == role or kind in ("placeholder:" + role, "placeholder:none")
             or (role == "pillar" and kind == "pillar-name"))
 
@@ -1024,7 +1050,11 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
         # one donor per line, or one name wrapped over two lines
         per_line = len(donors) > 1 and all(value_kind(t.text) == "donors" for t in donors)
         sheet.donors = Value([("; " if per_line else " ").join(t.text for t in donors)], donors[0].i + 1)
-    _assign_dates(sheet, values.get("date", []))
+    dates = values.get("date", [])
+    if ends := values.get("date_end", []):
+        # an End Date box of its own: its date is the range's end
+        dates = dates + [ends[0]._replace(text="to " + ends[0].text)] + ends[1:]
+    _assign_dates(sheet, dates)
 
 
 def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
