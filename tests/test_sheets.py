@@ -670,3 +670,21 @@ def test_two_links_in_the_box():
     assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
     hit = q[(q.field == "url") & (q.problem == "second value for the field")]
     assert hit["text"].tolist() == ["http://www.cicte.oas.org"]
+
+
+@pytest.mark.parametrize("heading", [
+    pytest.param("{}", id="heading-cell-in-capitals"),
+    pytest.param("{title}:", id="heading-cell-in-title-case-with-colon"),
+    pytest.param("{title}", id="heading-cell-in-title-case"),
+])
+def test_headings_and_labels_in_the_left_cell_of_a_two_column_layout(heading):
+    """pdftotext -layout of a form whose headings are the left cells of
+    table rows: the heading and the start of its text on one line, the
+    text's other lines indented under it; a label in prose case too."""
+    out = _beside({"Target Beneficiaries ": "Target beneficiaries      "})
+    out = out[:out.index("PROGRAM SUMMARY")]
+    for h, field in (("PROGRAM SUMMARY", "summary"), ("OBJECTIVES", "objectives"), ("RESULTS", "results")):
+        cells = textwrap.wrap(BESIDE_ROW[field], 50)
+        out += f"{heading.format(h, title=h.title()):<22}{cells[0]}\n" + "".join(" " * 22 + c + "\n" for c in cells[1:]) + "\n"
+    row, _ = one(out)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW

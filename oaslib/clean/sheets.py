@@ -343,6 +343,16 @@ def _row_tokens(i: int, value: str) -> list[Token]:
     return out
 
 
+def _label_cell(i: int, raw: str) -> list[Token] | None:
+    """A label or heading in the left cell of a two-column layout, in any
+    case ("Program Summary:      The Maritime ...", "Target beneficiaries
+    Port authorities"), and the value or text in the right cell: the gap
+    sets the label apart as prose never does."""
+    left, right = _cells(raw)
+    role = label_role(left.rstrip(": ")) if right and left[:1].isupper() else None
+    return [_as_token(i, role), Token(i, "text", text=right, side="after")] if role else None
+
+
 def _wrapped_label(lines: list[str], i: int) -> tuple[str, str, int, str] | None:
     """(role, value beside the first part, index of the second line, value
     beside the second part) when line ``i`` starts a label the form broke
@@ -375,10 +385,13 @@ def tokenise(lines: list[str]) -> list[Token]:
             continue
         s = " ".join(raw.split())
         line_toks = _line_tokens(i, s)
-        if s.partition(" ")[0] in heads and line_toks[0].kind == "text" and (w := _wrapped_label(lines, i)):
-            role, right, j, right_j = w
-            line_toks = [_as_token(i, role)] + ([Token(i, "text", text=right, side="after")] if right else [])
-            rest[j] = [Token(j, "text", text=right_j)] if right_j else []
+        if s.partition(" ")[0].rstrip(":") in heads and len(line_toks) == 1 and line_toks[0].kind == "text":
+            if w := _wrapped_label(lines, i):
+                role, right, j, right_j = w
+                line_toks = [_as_token(i, role)] + ([Token(i, "text", text=right, side="after")] if right else [])
+                rest[j] = [Token(j, "text", text=right_j)] if right_j else []
+            elif "   " in raw and (cell := _label_cell(i, raw)):
+                line_toks = cell
         for t in line_toks:
             # "Additional" / "Information": one label wrapped over two lines
             if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
