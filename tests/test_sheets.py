@@ -688,3 +688,54 @@ def test_headings_and_labels_in_the_left_cell_of_a_two_column_layout(heading):
         out += f"{heading.format(h, title=h.title()):<22}{cells[0]}\n" + "".join(" " * 22 + c + "\n" for c in cells[1:]) + "\n"
     row, _ = one(out)
     assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+FRENCH = """\
+Pilier de l'OEA              Sécurité
+Nom de l'activité            Renforcement de la Police nationale d'Haïti
+Date                         1er janvier 2016 au 31 décembre 2017
+Bénéficiaires                Police nationale d'Haïti (PNH)
+Informations complémentaires http://www.oas.org/dsp/francais/haiti.asp
+Pays donateurs               Canada; France
+
+RÉSUMÉ DU PROGRAMME
+Le Département de la sécurité publique appuie la Police nationale d'Haïti.
+
+OBJECTIFS
+Renforcer les capacités de gestion de la PNH en Haïti.
+
+RÉSULTATS
+Cent cinquante cadres haïtiens ont été formés.
+"""
+
+PORTUGUESE = """\
+Pilar da OEA: Segurança
+Nome da Atividade: Programa de Prevenção da Violência em Escolas
+Data: 1 de março de 2016 até 28 de fevereiro de 2018
+Beneficiários: Secretarias estaduais de educação do Brasil
+Informações Adicionais: http://www.oas.org/dsp/portugues/escolas.asp
+Países Doadores: Estados Unidos; Canadá
+
+RESUMO DO PROGRAMA
+O Departamento de Segurança Pública apoia o Brasil na prevenção da violência nas escolas.
+
+OBJETIVOS
+Reduzir a violência nas escolas do Brasil.
+
+RESULTADOS
+Trezentas escolas do Brasil adotaram o protocolo.
+"""
+
+
+@pytest.mark.parametrize("text, country, name, start, end, donors", [
+    pytest.param(FRENCH, "Haiti", "Renforcement de la Police nationale d'Haïti", "2016-01-01", "2017-12-31",
+                 "Canada;France", id="french-form"),
+    pytest.param(PORTUGUESE, "Brazil", "Programa de Prevenção da Violência em Escolas", "2016-03-01", "2018-02-28",
+                 "United States;Canada", id="portuguese-form"),
+])
+def test_the_form_in_the_other_official_languages(text, country, name, start, end, donors):
+    row, _ = one(text)
+    assert (row["country"], row["pillar"], row["name"]) == (country, "Security", name)
+    assert (row["start_date"], row["end_date"], row["donors"]) == (start, end, donors)
+    assert row["url"].startswith("http://www.oas.org/dsp/")
+    assert all(isinstance(row[f], str) for f in ("beneficiaries", "summary", "objectives", "results"))

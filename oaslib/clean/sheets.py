@@ -402,18 +402,27 @@ def tokenise(lines: list[str]) -> list[Token]:
 
 # ======================================================== what a value is
 
-_RANGE_SEP = re.compile(r"(?:^|\s)(?:to|until|through|hasta|al|a|[–—-])(?=\s|$)", re.I)
-_RANGE_FROM = re.compile(r"^(?:from|desde|del|de)\s+", re.I)
+@lru_cache(maxsize=None)
+def _range_words() -> tuple[re.Pattern, re.Pattern]:
+    """The words that join a range's ends ("to", "hasta", "au", a dash
+    with spaces) and those that open one ("from", "desde", "du"), from
+    date_words.csv, as a line prints them."""
+    def alt(meaning):
+        words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == meaning), key=len, reverse=True)
+        return "|".join(re.escape(w) for w in words)
+    return (re.compile(rf"(?:^|\s)(?:{alt('to')})(?=\s|$)", re.I),
+            re.compile(rf"^(?:{alt('from')})\s+", re.I))
 
 
 def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
     """The dates of a Date value in order, each with whether a "to" stood
     before it; None when something in it is not a date."""
     out = []
+    sep, opener = _range_words()
     for line in lines:
-        line = _RANGE_FROM.sub("", line.strip())
+        line = opener.sub("", line.strip())
         pos, after_sep = 0, False
-        for m in _RANGE_SEP.finditer(line):
+        for m in sep.finditer(line):
             piece = line[pos:m.start()].strip()
             if piece:
                 out.append((piece, after_sep))
