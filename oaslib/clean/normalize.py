@@ -488,13 +488,27 @@ def _aliases_starting(prefix: str) -> list[tuple[str, str, str | None]]:
     return donors[lo:hi]
 
 
+def _trim(piece: str) -> str:
+    """A donor's text without the separators around it, and without a
+    sentence's final period, but an abbreviation keeps its own ("U.S.",
+    "EE.UU.")."""
+    piece = piece.strip(" ;,")
+    while piece.endswith(".") and not _ABBREVIATION.search(piece):
+        piece = piece[:-1].rstrip(" ;,")
+    return piece.lstrip(". ")
+
+
+#: a word of dotted initials ending a name: "U.S.", "EE.UU.", "U.S.A."
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]{1,2}\.){2,}$")
+
+
 def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
     """Canonical donors named in a Donor Countries value, and the pieces
     that matched no known donor (kept as kind 'other'). Donors may be
     separated by ; , / & "and" "y", or stand one per line."""
     if "\n" in text:
         text = "; ".join(split_donor_lines(text.split("\n")))
-    text = clean_inline(text).strip(" .;,")
+    text = _trim(clean_inline(text))
     if not text:
         return [], []
     whole = _lookup_donor(text)
@@ -588,7 +602,7 @@ def _split_donors(text: str) -> list[str]:
     pieces.append(cur)
     merged: list[str] = []
     for k, p in enumerate(pieces):
-        p = p.strip(" .;,")
+        p = _trim(p)
         if merged and (p == "" or _lookup_donor(p) is None or _lookup_donor(merged[-1]) is None):
             both = merged[-1] + seps[k - 1] + p if p else merged[-1]
             if p == "" or _lookup_donor(both):
