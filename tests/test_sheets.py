@@ -473,6 +473,7 @@ def test_form_labels_printed_otherwise(replace):
     pytest.param("Date 01/07/2015 - 31/12/2016", "2015-07-01", "2016-12-31", True,
                  id="day-first-end-makes-the-start-day-first"),
     pytest.param("Date 01.07.2015 al 30.06.2017", "2015-07-01", "2017-06-30", True, id="dotted-day-first-range"),
+    pytest.param("Date 01.07.2015 al 01.06.2017", "2015-07-01", "2017-06-01", True, id="dotted-dates-are-day-first"),
     pytest.param("Date 25/3/2016\n\nto 6/4/2016", "2016-03-25", "2016-04-06", True,
                  id="day-first-start-makes-the-end-day-first"),
     pytest.param("Date March-June 2017", "2017-03", "2017-06", False, id="months-of-one-year"),

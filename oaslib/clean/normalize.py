@@ -330,6 +330,8 @@ def _numeric(t: str, day_first: bool = False) -> ParsedDate | None:
     if m := _NUMERIC.fullmatch(t):
         a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
         year = int(y) if len(y) == 4 else (1900 if int(y) >= _PIVOT else 2000) + int(y)
+        # dots are the day-first convention ("01.07.2015"): no US form writes them
+        day_first = day_first or m.group(2) == "."
         if a > 12 >= b or (day_first and a != b and b <= 12):
             return ParsedDate(date(year, b, a).isoformat(), problem=DAY_MONTH_SWAPPED)
         return ParsedDate(date(year, a, b).isoformat())
