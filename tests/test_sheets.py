@@ -740,3 +740,17 @@ def test_the_form_in_the_other_official_languages(text, country, name, start, en
     assert (row["start_date"], row["end_date"], row["donors"]) == (start, end, donors)
     assert row["url"].startswith("http://www.oas.org/dsp/")
     assert all(isinstance(row[f], str) for f in ("beneficiaries", "summary", "objectives", "results"))
+
+
+def test_page_in_pdfminer_order_labels_headings_values_texts():
+    """pdfminer's order of a whole page: the label column, the headings one
+    under another, the values in the labels' order, then the three texts
+    with no blank line between them."""
+    labels = ["OAS Pillar", "Name of Activity", "Date", "Target Beneficiaries", "Additional Information",
+              "Donor Countries"]
+    values = [BESIDE_ROW[k] for k in ("pillar", "name")] + ["1/1/2017 to 12/31/2017"] + \
+        [BESIDE_ROW[k] for k in ("beneficiaries", "url", "donors")]
+    texts = [BESIDE_ROW[k] for k in ("summary", "objectives", "results")]
+    page = labels + ["PROGRAM SUMMARY", "OBJECTIVES", "RESULTS"] + values + texts
+    row, _ = one("\n".join(page) + "\n")
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW

@@ -611,7 +611,7 @@ def split_sheets(lines: list[str]) -> list[RawSheet]:
     if apart >= beside:
         steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
         beside += _column_evidence(toks, 2 if steps[2] > steps[1] else 1)
-    if apart >= beside:
+    if apart >= beside and apart:
         return _split_apart(lines)
     forms = sum(1 for t in toks if t.kind == "heading" and t.role == "summary") or 1
     if beside >= 2 * forms:
@@ -1005,7 +1005,10 @@ def _read_form(form: list[Token], sheet_no: int, lay: Layout, lines: list[str]) 
                     if form[o].role in roles:
                         texts.append(t)
                         break
+    page_order = _values_under_headings(form, values, sections)
     _assign_fields(sheet, values, loose)
+    if page_order:
+        _texts_in_heading_order(sheet, sections, lines)
     _assign_texts(sheet, sections, lay.step, lines)
     if loose and not sheet.summary and any("summary" in roles for roles, _ in sections):
         # a summary heading printed with the others, its text after the fields
@@ -1131,6 +1134,60 @@ def _whole_range(text: str, after_to: bool = False) -> list[tuple[str, bool]] | 
         if parse_date(text[:m.start()]).value and parse_date(text[m.end():]).value:
             return [(text[:m.start()], after_to), (text[m.end():], True)]
     return [(r.start.value, after_to), (r.end.value, True)]
+
+
+def _values_under_headings(form: list[Token], values: dict[str, list[Token]], sections) -> bool:
+    """pdfminer's order of a whole page: the label column, the headings one
+    under another, then the values in the labels' order, then the texts.
+    The lines that open the headings' text and align with the labels (the
+    last of them a value known by its type, two such at least) are the
+    values; True when they were found."""
+    labels = [t for t in form if t.kind == "label"]
+    if len(labels) < 3 or any(values.values()):
+        return False
+    for roles, texts in sections:
+        if len(roles) < 2 or not texts:
+            continue
+        for m in range(min(len(labels), len(texts)), 1, -1):
+            if value_kind(texts[m - 1].text).split(":")[-1] not in _TYPED:
+                continue
+            got = _align(labels, [[t.text] for t in texts[:m]])
+            if got and got[1] >= 2:
+                for t, k in zip(texts[:m], got[0]):
+                    values[labels[k].role].append(t)
+                del texts[:m]
+                return True
+        return False
+    return False
+
+
+def _texts_in_heading_order(sheet: RawSheet, sections, lines: list[str]) -> None:
+    """The texts after the values of a page printed in pdfminer's order
+    follow the headings' order; with no blank line between them, a
+    paragraph ends where a sentence ends short of the margin, or, where
+    that does not make one paragraph per heading, at any line that ends a
+    sentence. Taken when there is one paragraph per heading; else left to
+    ``_assign_texts``."""
+    for roles, texts in sections:
+        if len(roles) < 2 or not texts:
+            continue
+        block = [(t.i, lines[t.i]) for t in texts]
+        for paras in (_paragraphs(block), _sentence_lines(block)):
+            if len(paras) == len(roles):
+                for role, para in zip(roles, paras):
+                    setattr(sheet, role, getattr(sheet, role) + [para])
+                texts.clear()
+                break
+
+
+def _sentence_lines(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Lines grouped into paragraphs that end where a line ends a sentence."""
+    paras: list[list[tuple[int, str]]] = [[]]
+    for i, line in block:
+        paras[-1].append((i, line))
+        if re.search(r"[.!?]\s*$", line):
+            paras.append([])
+    return [p for p in paras if p]
 
 
 def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
