@@ -1,10 +1,10 @@
 """Program-sheet records -> the activities, donors and programs tables.
 
 Each document's raw sheets become rows (``_record``), the document's member
-state is inferred from all its sheets together (``infer_country``; a sheet that
-plainly names only another is that one's), then
-sheets are linked into programs and given ids across documents
-(``link_documents``). Problems become quality rows; nothing is dropped.
+state is inferred from all its sheets together (``country_scores``; a sheet
+that plainly names only another member state is that one's), then sheets are
+linked into programs and given ids across documents (``link_documents``).
+Problems become quality rows; nothing is dropped.
 """
 from __future__ import annotations
 
@@ -29,15 +29,6 @@ from ..refdata import rows, split_list
 _SENTENCE_END = re.compile(r"[.;:!?]\s+")
 
 
-def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
-    """The member state a document is about, weighing the evidence of all its
-    sheets: a name or demonym standing alone counts fully, one in an
-    enumeration of k member states counts 1/k (regional lists name many
-    countries the document is not about); demonyms ("Panamanian
-    authorities") count double."""
-    return _top(sum((country_scores(t) for t in texts), Counter()))
-
-
 def _top(scores: Counter) -> tuple[str | None, dict[str, float]]:
     if not scores:
         return None, {}
@@ -46,7 +37,12 @@ def _top(scores: Counter) -> tuple[str | None, dict[str, float]]:
 
 
 def country_scores(text: str) -> Counter:
-    """The evidence of one text for each member state (see ``infer_country``)."""
+    """The evidence of one text for each member state: a name or demonym
+    standing alone counts fully, one in an enumeration of k member states
+    counts 1/k (regional lists name many countries the document is not
+    about); demonyms ("Panamanian authorities") count double. A
+    document's member state is the one its sheets' evidence, summed, puts
+    first."""
     scores: Counter = Counter()
     mentions = find_mentions(text)
     if not mentions:

@@ -33,6 +33,15 @@ reads the form one of two ways, by the evidence of where values stand:
     summary                                       (part C)
     [the next sheet's beneficiaries and link]     (the tail)
 
+Labels are known however the layer letters them: as the form prints them, in
+capitals, in any case before a colon or alone on a line in Title Case
+("Program Summary:"), wrapped over two lines ("Name of" / "Activity", also in
+the label column of a two-column layout), in the left cell of a table row, or
+several on one line ("OAS Pillar Security Name of Activity ..."); in English,
+Spanish, French and Portuguese (``form_labels.csv``). A page printed in
+pdfminer's order (labels, headings, values, texts) is read beside too
+(``_values_under_headings``).
+
 Where the evidence is thin (most boxes empty) both readings are made and the
 one that fills more boxes is kept. Any part may be missing; what is missing
 is recorded, never invented. Values are returned raw (strings with line
@@ -406,7 +415,8 @@ def tokenise(lines: list[str]) -> list[Token]:
 def _range_words() -> tuple[re.Pattern, re.Pattern]:
     """The words that join a range's ends ("to", "hasta", "au", a dash
     with spaces) and those that open one ("from", "desde", "du"), from
-    date_words.csv, as a line prints them."""
+    date_words.csv, as a line prints them (``normalize`` has its own for
+    folded text; a piece cut here keeps its accents for the quality table)."""
     def alt(meaning):
         words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == meaning), key=len, reverse=True)
         return "|".join(re.escape(w) for w in words)
