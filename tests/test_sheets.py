@@ -754,3 +754,25 @@ def test_page_in_pdfminer_order_labels_headings_values_texts():
     page = labels + ["PROGRAM SUMMARY", "OBJECTIVES", "RESULTS"] + values + texts
     row, _ = one("\n".join(page) + "\n")
     assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+@pytest.mark.parametrize("end_line, end_date", [
+    pytest.param("31/12/2017 a", "2017-12-31", id="spanish-end-date-before-a"),
+    pytest.param("Finalización a", None, id="spanish-completion-placeholder"),
+    pytest.param("Continuo a", None, id="spanish-continuous"),
+])
+def test_spanish_form_apart_from_its_values(end_line, end_date):
+    """The bundled layout (labels in a block, values around it) of the
+    Spanish form, whose date box prints 'a' where the English prints 'to'."""
+    text = SHEET
+    for en, es in (("PROGRAM SUMMARY", "RESUMEN DEL PROGRAMA"), ("OBJECTIVES", "OBJETIVOS"),
+                   ("RESULTS", "RESULTADOS"), ("OAS Pillar", "Pilar de la OEA"),
+                   ("Name of Activity", "Nombre de la Actividad"), ("Date \n", "Fecha \n"),
+                   ("Target Beneficiaries", "Beneficiarios"), ("Additional Information", "Información Adicional"),
+                   ("Donor Countries", "Países Donantes"), ("12/31/2017 to", end_line)):
+        assert en in text
+        text = text.replace(en, es)
+    row, _ = one(text)
+    assert (row["end_date"] if pd.notna(row["end_date"]) else None) == end_date
+    assert row["summary"].startswith("The Maritime Security Program")
+    assert row["donors"] == "Canada"

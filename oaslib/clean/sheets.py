@@ -136,7 +136,13 @@ def _pillar_re():
     return re.compile(r"^\s*(" + "|".join(re.escape(a) for a in alts) + r")(?=\s|$)(.*)$", re.I)
 
 
-_END_TO = re.compile(r"^(.*?)\s*\bto\s*$", re.I)
+@lru_cache(maxsize=None)
+def _end_to() -> re.Pattern:
+    """"12/31/2017 to", "Completion to": the form's end date printed in front
+    of its range word ("31/12/2017 a" on the Spanish form, "au", "até")."""
+    words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
+                   key=len, reverse=True)
+    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$", re.I)
 
 
 @lru_cache(maxsize=65536)
@@ -1347,7 +1353,7 @@ def _split_tail(region, keep_all=False):
     # walk back over short / link-like lines
     start = len(idx)
     while start > 0 and _fieldish(region[idx[start - 1]][1]) and label_role(region[idx[start - 1]][1]) is None \
-            and _END_TO.match(region[idx[start - 1]][1].strip()) is None:
+            and _end_to().match(region[idx[start - 1]][1].strip()) is None:
         start -= 1
     if start == len(idx):
         return region, []
@@ -1473,14 +1479,14 @@ def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
         s = body[j][1].strip()
         if not s:
             continue
-        m = _END_TO.match(s)
+        m = _end_to().match(s)
         if m and (not m.group(1) or is_date_like(m.group(1))):
             end_j = j
             break
         if donors_label is not None and not is_date_like(s):
             break
     if end_j is not None:
-        m = _END_TO.match(body[end_j][1].strip())
+        m = _end_to().match(body[end_j][1].strip())
         pieces = [(i, l) for i, l in body[search_from if donors_label is not None else end_j:end_j] if l.strip()]
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
