@@ -91,11 +91,13 @@ def _wrap(text: str) -> list[str]:
     return out
 
 
-def _texts(r: dict) -> list[str]:
+def _texts(r: dict, headings: str = "{}") -> list[str]:
+    """The three headed texts; ``headings`` how a heading is printed
+    ("{}" as the form prints it, "{title}:" in Title Case with a colon)."""
     out = []
     for heading, field in (("PROGRAM SUMMARY", "summary"), ("OBJECTIVES", "objectives"),
                            ("RESULTS", "results")):
-        out += [heading, ""] + _wrap(r[field]) + [""]
+        out += [headings.format(heading, title=heading.title()), ""] + _wrap(r[field]) + [""]
     return out
 
 
@@ -110,7 +112,20 @@ def _box(style: str, label: str, value: str) -> list[str]:
         cells = [c for line in v for c in textwrap.wrap(line, 40, break_on_hyphens=False,
                                                          break_long_words=False)] or [""]
         return [f"{label:<28}{cells[0]}"] + [" " * 28 + c for c in cells[1:]]
+    if style in ("label-wrapped", "column-label-wrapped") and " " in label:
+        # the label cell too narrow for the label: it wraps onto a second line
+        head, tail = label.rsplit(" ", 1) if label.count(" ") > 1 else label.split(" ", 1)
+        if style == "label-wrapped":
+            return [head, tail] + v
+        cells = [c for line in v for c in textwrap.wrap(line, 40, break_on_hyphens=False,
+                                                         break_long_words=False)] or [""]
+        cells += [""] * (2 - len(cells))
+        return [f"{head:<28}{cells[0]}", f"{tail:<28}{cells[1]}".rstrip()] + [" " * 28 + c for c in cells[2:]]
+    if style in ("label-wrapped", "column-label-wrapped"):
+        style = "line-after" if style == "label-wrapped" else "column-wrapped"
+        return _box(style, label, value)
     return {"same-line-after": [f"{label} {v[0]}"] + v[1:],
+            "capitals-colon": [f"{label.upper()}: {v[0]}"] + v[1:],
             "same-line-colon": [f"{label}: {v[0]}"] + v[1:],
             "same-line-before": v[:-1] + [f"{v[-1]}      {label}"],
             "line-after": [label] + v,
@@ -120,7 +135,7 @@ def _box(style: str, label: str, value: str) -> list[str]:
 
 def print_sheet(r: dict, style: str | dict, order: list[str], fields_last: bool,
                 pillar_run_in: str | None = None, dates: str = "{start} to {end}",
-                donor_sep: str = "; ") -> list[str]:
+                donor_sep: str = "; ", headings: str = "{}") -> list[str]:
     """One sheet: ``style`` for every box or per field; ``dates`` how the
     Date box prints a start and an end; ``donor_sep`` between donors."""
     values = field_values(r, pillar_run_in)
@@ -136,7 +151,7 @@ def print_sheet(r: dict, style: str | dict, order: list[str], fields_last: bool,
         order = []
     for f in order:
         boxes += _box(style if isinstance(style, str) else style[f], LABELS[f], values[f]) + [""]
-    texts = _texts(r)
+    texts = _texts(r, headings)
     return (texts + boxes if fields_last else boxes + texts) + ["", ""]
 
 
@@ -354,4 +369,24 @@ def test_label_column_then_value_column(source_file, fields_last, order):
     order; an empty box prints nothing, so types place the values."""
     sheets = GOLDEN_SHEETS[source_file]
     lines = print_document(sheets, style="labels-then-values", order=order, fields_last=fields_last)
+    assert_fields_come_back(sheets, lines, source_file)
+
+
+@pytest.mark.parametrize("source_file", FILES)
+@pytest.mark.parametrize("fields_last", [
+    pytest.param(False, id="fields-before-headings"),
+    pytest.param(True, id="fields-after-results"),
+])
+@pytest.mark.parametrize("style, headings", [
+    pytest.param("capitals-colon", "{}", id="labels-in-capitals-with-colons"),
+    pytest.param("label-wrapped", "{}", id="labels-wrapped-over-two-lines"),
+    pytest.param("column-label-wrapped", "{}", id="label-cells-wrapped-beside-value-cells"),
+    pytest.param("same-line-after", "{title}:", id="headings-in-title-case-with-colons"),
+    pytest.param("line-after", "{title}", id="headings-in-title-case"),
+])
+def test_labels_and_headings_printed_otherwise(source_file, fields_last, style, headings):
+    """Other extractors' and other sheets' lettering of the same labels and
+    headings, on every golden sheet."""
+    sheets = GOLDEN_SHEETS[source_file]
+    lines = print_document(sheets, style=style, order=FORM_ORDER, fields_last=fields_last, headings=headings)
     assert_fields_come_back(sheets, lines, source_file)

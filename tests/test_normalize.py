@@ -186,6 +186,8 @@ DONORS = [
     pytest.param("Korea, Republic of", ["Republic of Korea"], id="comma-inside-a-name"),
     pytest.param("Government of Canada", ["Canada"], id="government-of"),
     pytest.param("Gobierno de Italia", ["Italy"], id="spanish-gobierno-de"),
+    pytest.param("Gobierno de los Estados Unidos de América", ["United States"], id="spanish-gobierno-de-los"),
+    pytest.param("Gobierno de la República de Corea", ["Republic of Korea"], id="spanish-gobierno-de-la"),
     pytest.param("USAID", ["United States"], id="agency-of-a-member-state"),
     pytest.param("Global Affairs Canada", ["Canada"], id="ministry-of-a-member-state"),
     pytest.param("Spain (AECID)", ["Spain"], id="country-with-agency"),
@@ -249,3 +251,16 @@ def test_any_text_gives_values_or_problems_never_an_exception(text):
     donors, unknown = parse_donors(text)
     assert {u for u in unknown} <= {d.name for d in donors}
     split_donor_lines(text.split("\n"))
+
+
+@pytest.mark.parametrize("text, texts", [
+    pytest.param("EE.UU.; Gobierno de México", ["EE.UU.", "Gobierno de México"], id="spanish-abbreviation-keeps-its-dot"),
+    pytest.param("U.S.", ["U.S."], id="abbreviation-alone"),
+    pytest.param("Canada; Italy.", ["Canada", "Italy"], id="sentence-period-goes"),
+    pytest.param("U.S. Department of State.", ["U.S. Department of State"], id="period-after-a-name-goes"),
+])
+def test_donor_text_as_printed(text, texts):
+    """donor_text is the donor as the sheet names it: an abbreviation's
+    dots are part of it, the period that ends the box is not."""
+    donors, _ = parse_donors(text)
+    assert [d.text for d in donors] == texts

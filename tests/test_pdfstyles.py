@@ -5,7 +5,7 @@ three texts side by side), read back through ``oaslib clean`` with every PDF
 engine and compared with the golden activities field by field.
 
 A field the reader gets wrong today is an xfail naming its entry in
-tests/fixtures/pdfstyles/FINDINGS.md (strict: it turns into a failure once the reader is fixed, so
+tests/findings/pdf-styles.md (strict: it turns into a failure once the reader is fixed, so
 the mark is then taken off).
 """
 import re
@@ -28,13 +28,10 @@ HAS_PDFTOTEXT = shutil.which("pdftotext") is not None
 NEW_STYLES = [s for s in STYLES if s != "table"]
 
 BOTH = list(ENGINES)
-#: tests/fixtures/pdfstyles/FINDINGS.md entry -> the styles, engines and fields it explains the misreading of
+#: tests/findings/pdf-styles.md entry -> the styles, engines and fields it explains the misreading of
 FINDINGS = {
-    1: (["narrow"], BOTH, ["name", "beneficiaries", "url", "donors"]),  # labels wrapped beside their values
-    2: (["spanish"], BOTH, ["name"]),  # Word's Spanish "Haga clic o pulse aquí ..." hint
-    4: (["landscape"], BOTH, ["summary"]),  # the columns are read (columns.py); 'Inter-' / 'American' and bullets left
 }
-#: (style, engine, field or "sheets") -> its tests/fixtures/pdfstyles/FINDINGS.md entry
+#: (style, engine, field or "sheets") -> its tests/findings/pdf-styles.md entry
 MISREAD = {case: n for n, spec in FINDINGS.items() for case in product(*spec)}
 
 
@@ -80,7 +77,7 @@ def _field_cases():
     for style, engine, field in product(NEW_STYLES, ENGINES, FORM_FIELDS):
         marks = _engine_marks(engine)
         if n := MISREAD.get((style, engine, field)):
-            marks.append(pytest.mark.xfail(strict=True, reason=f"tests/fixtures/pdfstyles/FINDINGS.md #{n}"))
+            marks.append(pytest.mark.xfail(strict=True, reason=f"tests/findings/pdf-styles.md #{n}"))
         yield pytest.param(style, engine, field, id=f"{style}-{engine}-{field}", marks=marks)
 
 
@@ -88,7 +85,7 @@ def _sheet_cases():
     for style, engine in product(NEW_STYLES, ENGINES):
         marks = _engine_marks(engine)
         if n := MISREAD.get((style, engine, "sheets")):
-            marks.append(pytest.mark.xfail(strict=True, reason=f"tests/fixtures/pdfstyles/FINDINGS.md #{n}"))
+            marks.append(pytest.mark.xfail(strict=True, reason=f"tests/findings/pdf-styles.md #{n}"))
         yield pytest.param(style, engine, id=f"{style}-{engine}", marks=marks)
 
 

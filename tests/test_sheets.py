@@ -386,3 +386,408 @@ def test_paragraph_continued_over_a_page_break():
         "The program reached the port authorities of Panama and the officers trained in the use of the ISPS Code, "
         "with the cooperation of the national maritime authority and the customs service, and with the help of the donors.",
         "A second phase starts in 2018."]
+
+
+def test_a_list_item_after_a_page_break_is_an_item_of_its_own():
+    """The page break falls between two items of a list: the first runs to
+    the margin without a full stop, yet the next item is not its continuation."""
+    results = ("The study covers these populations, each with its own questionnaire and sample design:\n\n"
+               "• Population recently arrested in police stations in the capital and provinces\n"
+               "\n\n\n\n"
+               "• Mortality associated with consumption\n")
+    text = ("OAS Pillar Security\nName of Activity Drug Studies\nDonor Countries Canada\n\nPROGRAM SUMMARY\n"
+            "The program runs in Panama.\n\nOBJECTIVES\nTo study drug use in Panama.\n\nRESULTS\n" + results)
+    acts, _, _ = parse(text)
+    assert acts.iloc[0]["results"].split("\n\n")[1:] == [
+        "• Population recently arrested in police stations in the capital and provinces",
+        "• Mortality associated with consumption"]
+
+
+# ------------------------------------------- the form as other extractors print it
+
+# A sheet whose labels stand beside their values, as most extractors print it.
+BESIDE = """\
+OAS Pillar Security
+Name of Activity Port Evaluations and Assessments
+Date 1/1/2017 to 12/31/2017
+Target Beneficiaries Port authorities of Panama
+Additional Information http://www.oas.org/en/sms/cicte/ports.asp
+Donor Countries Canada
+
+PROGRAM SUMMARY
+The Maritime Security Program has a three-phase activity programmed for Panama.
+
+OBJECTIVES
+To strengthen port security in Panama.
+
+RESULTS
+Two port assessments were carried out in Panama.
+"""
+
+BESIDE_ROW = {"pillar": "Security", "name": "Port Evaluations and Assessments", "start_date": "2017-01-01",
+              "end_date": "2017-12-31", "beneficiaries": "Port authorities of Panama",
+              "url": "http://www.oas.org/en/sms/cicte/ports.asp", "donors": "Canada",
+              "summary": "The Maritime Security Program has a three-phase activity programmed for Panama.",
+              "objectives": "To strengthen port security in Panama.",
+              "results": "Two port assessments were carried out in Panama."}
+
+
+def _beside(replace: dict[str, str]) -> str:
+    text = BESIDE
+    for a, b in replace.items():
+        assert a in text, a
+        text = text.replace(a, b)
+    return text
+
+
+@pytest.mark.parametrize("replace", [
+    pytest.param({"OAS Pillar ": "OAS PILLAR: ", "Name of Activity ": "NAME OF ACTIVITY: ", "Date ": "DATE: ",
+                  "Target Beneficiaries ": "TARGET BENEFICIARIES: ", "Additional Information ": "ADDITIONAL INFORMATION: ",
+                  "Donor Countries ": "DONOR COUNTRIES: "}, id="labels-in-capitals-with-colons"),
+    pytest.param({"Name of Activity ": "Name of activity: ", "Target Beneficiaries ": "Target beneficiaries: ",
+                  "Donor Countries ": "Donor countries: "}, id="labels-in-sentence-case-with-colons"),
+    pytest.param({"PROGRAM SUMMARY": "Program Summary:", "OBJECTIVES": "Objectives:", "RESULTS": "Results:"},
+                 id="headings-in-title-case-with-colons"),
+    pytest.param({"PROGRAM SUMMARY": "Program Summary", "OBJECTIVES": "Objectives", "RESULTS": "Results"},
+                 id="headings-in-title-case"),
+    pytest.param({"Name of Activity ": "Name of\nActivity\n", "Target Beneficiaries ": "Target\nBeneficiaries\n",
+                  "Donor Countries ": "Donor\nCountries\n", "OAS Pillar ": "OAS Pillar\n", "Date ": "Date\n",
+                  "Additional Information ": "Additional\nInformation\n"}, id="labels-wrapped-over-two-lines"),
+    pytest.param({"OAS Pillar ": "OAS Pillar\t", "Name of Activity ": "Name of Activity\t\t",
+                  "Date 1/1/2017 to 12/31/2017": "Date\t1/1/2017\tto\t12/31/2017"}, id="tab-separated"),
+    pytest.param({"PROGRAM SUMMARY": "PROGRAMME SUMMARY", "OBJECTIVES": "OBJECTIVE", "RESULTS": "EXPECTED RESULTS"},
+                 id="headings-programme-objective-expected-results"),
+    pytest.param({"PROGRAM SUMMARY": "RESUMEN", "OBJECTIVES": "OBJETIVO", "RESULTS": "RESULTADOS ESPERADOS"},
+                 id="spanish-short-headings"),
+    pytest.param({"Name of Activity ": "Activity Name: ", "Target Beneficiaries ": "Target Beneficiary: ",
+                  "Donor Countries ": "Donor Country: "}, id="label-words-of-other-form-versions"),
+    pytest.param({"Donor Countries Canada": "Donors: Canada", "Target Beneficiaries ": "Beneficiaries: "},
+                 id="generic-label-words-before-a-colon"),
+    pytest.param({"Donor Countries Canada": "Donors\nCanada"}, id="generic-label-word-alone"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Start Date: 1/1/2017\nEnd Date: 12/31/2017"},
+                 id="start-and-end-date-boxes"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Start Date 1/1/2017 End Date 12/31/2017"},
+                 id="start-and-end-date-boxes-on-one-line"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Fecha de inicio: 1/1/2017\nFecha de finalización: 31/12/2017"},
+                 id="spanish-start-and-end-date-boxes"),
+    pytest.param({"Date 1/1/2017 to 12/31/2017": "Date Jan-2017 to Dec-2017"}, id="month-hyphen-year"),
+    pytest.param({"http://www.oas.org/en/sms/cicte/ports.asp": "<http://www.oas.org/en/sms/cicte/ports.asp>"},
+                 id="link-in-angle-brackets"),
+])
+def test_form_labels_printed_otherwise(replace):
+    row, _ = one(_beside(replace))
+    want = dict(BESIDE_ROW)
+    if "Jan-2017" in str(replace):
+        want.update(start_date="2017-01", end_date="2017-12")
+    assert {k: row[k] for k in BESIDE_ROW} == want
+
+
+@pytest.mark.parametrize("date_line, start, end, swapped", [
+    pytest.param("Date 2015-2017", "2015", "2017", False, id="years-joined-by-a-hyphen"),
+    pytest.param("Date 1/1/2016-12/31/2016", "2016-01-01", "2016-12-31", False, id="dates-joined-by-a-hyphen"),
+    pytest.param("Date 01/07/2015 - 31/12/2016", "2015-07-01", "2016-12-31", True,
+                 id="day-first-end-makes-the-start-day-first"),
+    pytest.param("Date 01.07.2015 al 30.06.2017", "2015-07-01", "2017-06-30", True, id="dotted-day-first-range"),
+    pytest.param("Date 01.07.2015 al 01.06.2017", "2015-07-01", "2017-06-01", True, id="dotted-dates-are-day-first"),
+    pytest.param("Date 25/3/2016\n\nto 6/4/2016", "2016-03-25", "2016-04-06", True,
+                 id="day-first-start-makes-the-end-day-first"),
+    pytest.param("Date March-June 2017", "2017-03", "2017-06", False, id="months-of-one-year"),
+    pytest.param("Date March to June 2017", "2017-03", "2017-06", False, id="months-of-one-year-with-to"),
+    pytest.param("Date 1-3 June 2018", "2018-06-01", "2018-06-03", False, id="days-of-one-month"),
+    pytest.param("Fecha 1 al 3 de junio de 2018", "2018-06-01", "2018-06-03", False, id="days-of-one-month-spanish"),
+    pytest.param("Date from March 2016 to date", "2016-03", None, False, id="to-date-open-end"),
+])
+def test_date_ranges_read_as_one(date_line, start, end, swapped):
+    row, q = one(_beside({"Date 1/1/2017 to 12/31/2017": date_line}))
+    assert (row["start_date"], row["end_date"] if pd.notna(row["end_date"]) else None) == (start, end)
+    assert row["end_status"] == ("dated" if end else "ongoing")
+    fields = set(q[q.problem == "day and month swapped: read as day/month"].field) if len(q) else set()
+    assert fields == ({"start_date", "end_date"} if swapped else set())
+
+
+@pytest.mark.parametrize("mark", [
+    pytest.param("•", id="bullet"), pytest.param("▪", id="square-bullet"), pytest.param("●", id="black-circle"),
+    pytest.param("*", id="asterisk"), pytest.param("-", id="hyphen"),
+    pytest.param("1.", id="numbered-dot"), pytest.param("1)", id="numbered-bracket"), pytest.param("(i)", id="roman"),
+])
+def test_list_items_beside_their_labels_are_paragraphs(mark):
+    """Each item of a list under OBJECTIVES is a paragraph of its own, an
+    item wrapped over two lines one paragraph."""
+    second = {"1.": "2.", "1)": "2)", "(i)": "(ii)"}.get(mark, mark)
+    items = (f"{mark} To strengthen port security in Panama through assessments of its two\n"
+             f"main ports.\n{second} To train port officers.")
+    row, _ = one(_beside({"To strengthen port security in Panama.": items}))
+    assert row["objectives"].split("\n\n") == [
+        f"{mark} To strengthen port security in Panama through assessments of its two main ports.",
+        f"{second} To train port officers."]
+
+
+def test_label_column_then_value_column_with_blank_lines_between_values():
+    """pdfminer's order: the label column, then the value column, a blank
+    line after every line; the texts are short, so most lines of the layer
+    are a blank line apart and a blank line cannot tell one value from the
+    next."""
+    labels = ["OAS Pillar", "Name of Activity", "Date", "Target Beneficiaries", "Additional Information",
+              "Donor Countries"]
+    values = ["Security", "Port Evaluations and Assessments", "1/1/2017 to 12/31/2017", "Port authorities of Panama",
+              "http://www.oas.org/en/sms/cicte/ports.asp", "Canada"]
+    text = "\n\n".join(labels + values) + "\n\n" + BESIDE[BESIDE.index("PROGRAM SUMMARY"):]
+    row, _ = one(text)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+def test_a_file_of_two_member_states_sheets():
+    """A file that gathers sheets of two member states: a sheet that never
+    names the document's member state and plainly names another is that
+    one's, with a quality row; the document's own sheets stay its own."""
+    other = BESIDE.replace("Panama", "El Salvador").replace("Canada", "Spain")
+    acts, _, q = parse(BESIDE + "\n" + BESIDE.replace("Canada", "Italy") + "\n" + other)
+    assert acts["country"].tolist() == ["Panama", "Panama", "El Salvador"]
+    assert acts["activity_id"].str[:3].tolist() == ["PAN", "PAN", "SLV"]
+    hit = q[q.problem == "sheet of another member state than the document"]
+    assert hit["sheet_no"].tolist() == [3] and hit["text"].iloc[0] == "El Salvador; the document's: Panama"
+
+
+def test_a_sheet_naming_no_member_state_keeps_its_documents():
+    acts, _, _ = parse(BESIDE + "\n" + BESIDE.replace("Panama", "the region").replace("Canada", "Italy"))
+    assert acts["country"].tolist() == ["Panama", "Panama"]
+
+
+@pytest.mark.parametrize("name_lines, name, broken", [
+    pytest.param("Name of Activity Port Evaluations and Assess-\n                 ments", "Port Evaluations and Assess-ments",
+                 "Assess-ments", id="word-broken-at-a-hyphen-kept-and-noted"),
+    pytest.param("Name of Activity Port Evaluations and Inter-\n                 Agency Assessments",
+                 "Port Evaluations and Inter-Agency Assessments", None, id="compound-with-capital-kept"),
+    pytest.param("Name of Activity Port Evaluations and\n                 Assessments", "Port Evaluations and Assessments",
+                 None, id="plain-wrap"),
+])
+def test_name_wrapped_over_lines(name_lines, name, broken):
+    row, q = one(_beside({"Name of Activity Port Evaluations and Assessments": name_lines}))
+    assert row["name"] == name
+    hits = q[q.problem == "word broken at a line-end hyphen: hyphen kept"] if len(q) else q
+    assert (hits["text"].tolist() if len(hits) else []) == ([broken] if broken else [])
+
+
+def test_pillar_and_name_without_their_labels_start_a_form():
+    """Sheets printed one after another without a blank line, the pillar
+    and name on the first line without their labels: that line starts the
+    next form (a guess, noted), it does not end the last RESULTS."""
+    def unlabelled(text):
+        return text.replace("OAS Pillar Security\nName of Activity ", "Security ").replace("\n\n", "\n")
+    second = unlabelled(BESIDE.replace("Port Evaluations and Assessments", "Maritime Security Training")
+                        .replace("Canada", "Italy"))
+    acts, _, q = parse(unlabelled(BESIDE) + second)
+    assert acts["name"].tolist() == ["Port Evaluations and Assessments", "Maritime Security Training"]
+    assert acts["pillar"].tolist() == ["Security", "Security"]
+    assert acts["results"].tolist() == ["Two port assessments were carried out in Panama."] * 2
+    assert (q[q.problem == "field guessed"].field == "pillar").sum() == 2
+
+
+@pytest.mark.parametrize("second, duplicate", [
+    pytest.param({"To strengthen port security in Panama.": "To train port officers of Panama."}, False,
+                 id="short-texts-that-differ-are-two-sheets"),
+    pytest.param({"Canada": "Italy"}, True, id="short-texts-the-same-a-duplicate"),
+])
+def test_duplicates_of_sheets_with_short_texts(second, duplicate):
+    acts, _, _ = parse(BESIDE + "\n" + _beside(second))
+    assert acts["duplicate_of"].notna().tolist() == [False, duplicate]
+
+
+def test_sheets_without_any_text_are_no_duplicates():
+    fields = BESIDE[:BESIDE.index("PROGRAM SUMMARY")]
+    acts, _, _ = parse(fields + "PROGRAM SUMMARY\n\n" + fields.replace("Canada", "Italy") + "PROGRAM SUMMARY\n")
+    assert len(acts) == 2 and acts["duplicate_of"].isna().all()
+
+
+def test_a_sentence_opening_with_results_and_a_colon_is_no_heading():
+    row, _ = one(_beside({"Two port assessments": "Results: two port assessments"}))
+    assert row["results"] == "Results: two port assessments were carried out in Panama."
+
+
+@pytest.mark.parametrize("replace, field", [
+    pytest.param({"Canada": "N/A"}, "donors", id="donors-n-a"),
+    pytest.param({"Canada": "None"}, "donors", id="donors-none"),
+    pytest.param({"http://www.oas.org/en/sms/cicte/ports.asp": "N/A"}, "url", id="link-n-a"),
+    pytest.param({"Port authorities of Panama": "No aplica"}, "beneficiaries", id="beneficiaries-no-aplica"),
+    pytest.param({"1/1/2017 to 12/31/2017": "N/A"}, "start_date", id="date-n-a"),
+])
+def test_a_box_that_says_none(replace, field):
+    """'N/A' is no donor named N and one named A, no link, no date: the
+    box is empty and the quality table says the form said so."""
+    acts, donors, q = parse(_beside(replace))
+    row = acts.iloc[0]
+    column = {"start_date": "start_date"}.get(field, field)
+    assert pd.isna(row[column])
+    if field == "donors":
+        assert donors.empty
+    hit = q[(q.field == field) & (q.problem == "the form says none")]
+    assert len(hit) == 1
+
+
+@pytest.mark.parametrize("link, url", [
+    pytest.param("www.oas.org/dsp/ports.asp.", "http://www.oas.org/dsp/ports.asp", id="sentence-period"),
+    pytest.param("http://www.oas.org/dsp/ports.asp;", "http://www.oas.org/dsp/ports.asp", id="semicolon"),
+    pytest.param("(http://www.oas.org/dsp/ports.asp)", None, id="in-brackets-not-a-url-start"),
+    pytest.param("http://en.wikipedia.org/wiki/Port_(disambiguation)", "http://en.wikipedia.org/wiki/Port_(disambiguation)",
+                 id="bracket-of-the-link-kept"),
+])
+def test_punctuation_after_a_link(link, url):
+    row, _ = one(_beside({"http://www.oas.org/en/sms/cicte/ports.asp": link}))
+    assert (row["url"] if pd.notna(row["url"]) else None) == url
+
+
+def test_two_column_layout_with_label_cells_wrapped():
+    """pdftotext -layout of the form's table: a label cell wrapped over two
+    lines beside a value cell that wraps too."""
+    text = _beside({
+        "Target Beneficiaries Port authorities of Panama":
+            "Target                     Port authorities and maritime\nBeneficiaries              police of Panama",
+        "Additional Information http://www.oas.org/en/sms/cicte/ports.asp":
+            "Additional                 http://www.oas.org/en/sms/cicte/\nInformation                ports.asp",
+        "Donor Countries Canada": "Donor                      Canada\nCountries"})
+    row, _ = one(text)
+    assert row["beneficiaries"] == "Port authorities and maritime police of Panama"
+    assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
+    assert row["donors"] == "Canada"
+
+
+def test_a_row_of_the_form_printed_on_one_line():
+    """pypdf's plain mode joins a row of the form's table into one line:
+    each label there takes the text up to the next."""
+    text = _beside({"OAS Pillar Security\nName of Activity Port Evaluations and Assessments\nDate 1/1/2017 to 12/31/2017\n":
+                    "OAS Pillar Security Name of Activity Port Evaluations and Assessments Date 1/1/2017 to 12/31/2017\n",
+                    "Port authorities of Panama\nAdditional Information": "Port authorities of Panama Additional Information"})
+    row, _ = one(text)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("Date Palm Growers Security Training", id="date-word-before-no-date"),
+    pytest.param("Review of the Donor Countries Network", id="donor-countries-before-no-donors"),
+])
+def test_a_labels_words_inside_a_value_stay_there(name):
+    row, _ = one(_beside({"Port Evaluations and Assessments": name}))
+    assert row["name"] == name
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Donors: Canada funded two port assessments", id="donors-then-a-sentence"),
+    pytest.param("Beneficiaries: two port assessments", id="beneficiaries-then-a-sentence"),
+])
+def test_a_generic_label_word_opening_a_sentence_is_no_label(sentence):
+    acts, _, _ = parse(_beside({"Two port assessments": sentence}))
+    assert len(acts) == 1 and acts.iloc[0]["results"].startswith(sentence)
+    assert acts.iloc[0]["donors"] == "Canada"
+
+
+def test_two_links_in_the_box():
+    row, q = one(_beside({"http://www.oas.org/en/sms/cicte/ports.asp":
+                          "http://www.oas.org/en/sms/cicte/ports.asp; http://www.cicte.oas.org"}))
+    assert row["url"] == "http://www.oas.org/en/sms/cicte/ports.asp"
+    hit = q[(q.field == "url") & (q.problem == "second value for the field")]
+    assert hit["text"].tolist() == ["http://www.cicte.oas.org"]
+
+
+@pytest.mark.parametrize("heading", [
+    pytest.param("{}", id="heading-cell-in-capitals"),
+    pytest.param("{title}:", id="heading-cell-in-title-case-with-colon"),
+    pytest.param("{title}", id="heading-cell-in-title-case"),
+])
+def test_headings_and_labels_in_the_left_cell_of_a_two_column_layout(heading):
+    """pdftotext -layout of a form whose headings are the left cells of
+    table rows: the heading and the start of its text on one line, the
+    text's other lines indented under it; a label in prose case too."""
+    out = _beside({"Target Beneficiaries ": "Target beneficiaries      "})
+    out = out[:out.index("PROGRAM SUMMARY")]
+    for h, field in (("PROGRAM SUMMARY", "summary"), ("OBJECTIVES", "objectives"), ("RESULTS", "results")):
+        cells = textwrap.wrap(BESIDE_ROW[field], 50)
+        out += f"{heading.format(h, title=h.title()):<22}{cells[0]}\n" + "".join(" " * 22 + c + "\n" for c in cells[1:]) + "\n"
+    row, _ = one(out)
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+FRENCH = """\
+Pilier de l'OEA              Sécurité
+Nom de l'activité            Renforcement de la Police nationale d'Haïti
+Date                         1er janvier 2016 au 31 décembre 2017
+Bénéficiaires                Police nationale d'Haïti (PNH)
+Informations complémentaires http://www.oas.org/dsp/francais/haiti.asp
+Pays donateurs               Canada; France
+
+RÉSUMÉ DU PROGRAMME
+Le Département de la sécurité publique appuie la Police nationale d'Haïti.
+
+OBJECTIFS
+Renforcer les capacités de gestion de la PNH en Haïti.
+
+RÉSULTATS
+Cent cinquante cadres haïtiens ont été formés.
+"""
+
+PORTUGUESE = """\
+Pilar da OEA: Segurança
+Nome da Atividade: Programa de Prevenção da Violência em Escolas
+Data: 1 de março de 2016 até 28 de fevereiro de 2018
+Beneficiários: Secretarias estaduais de educação do Brasil
+Informações Adicionais: http://www.oas.org/dsp/portugues/escolas.asp
+Países Doadores: Estados Unidos; Canadá
+
+RESUMO DO PROGRAMA
+O Departamento de Segurança Pública apoia o Brasil na prevenção da violência nas escolas.
+
+OBJETIVOS
+Reduzir a violência nas escolas do Brasil.
+
+RESULTADOS
+Trezentas escolas do Brasil adotaram o protocolo.
+"""
+
+
+@pytest.mark.parametrize("text, country, name, start, end, donors", [
+    pytest.param(FRENCH, "Haiti", "Renforcement de la Police nationale d'Haïti", "2016-01-01", "2017-12-31",
+                 "Canada;France", id="french-form"),
+    pytest.param(PORTUGUESE, "Brazil", "Programa de Prevenção da Violência em Escolas", "2016-03-01", "2018-02-28",
+                 "United States;Canada", id="portuguese-form"),
+])
+def test_the_form_in_the_other_official_languages(text, country, name, start, end, donors):
+    row, _ = one(text)
+    assert (row["country"], row["pillar"], row["name"]) == (country, "Security", name)
+    assert (row["start_date"], row["end_date"], row["donors"]) == (start, end, donors)
+    assert row["url"].startswith("http://www.oas.org/dsp/")
+    assert all(isinstance(row[f], str) for f in ("beneficiaries", "summary", "objectives", "results"))
+
+
+def test_page_in_pdfminer_order_labels_headings_values_texts():
+    """pdfminer's order of a whole page: the label column, the headings one
+    under another, the values in the labels' order, then the three texts
+    with no blank line between them."""
+    labels = ["OAS Pillar", "Name of Activity", "Date", "Target Beneficiaries", "Additional Information",
+              "Donor Countries"]
+    values = [BESIDE_ROW[k] for k in ("pillar", "name")] + ["1/1/2017 to 12/31/2017"] + \
+        [BESIDE_ROW[k] for k in ("beneficiaries", "url", "donors")]
+    texts = [BESIDE_ROW[k] for k in ("summary", "objectives", "results")]
+    page = labels + ["PROGRAM SUMMARY", "OBJECTIVES", "RESULTS"] + values + texts
+    row, _ = one("\n".join(page) + "\n")
+    assert {k: row[k] for k in BESIDE_ROW} == BESIDE_ROW
+
+
+@pytest.mark.parametrize("end_line, end_date", [
+    pytest.param("31/12/2017 a", "2017-12-31", id="spanish-end-date-before-a"),
+    pytest.param("Finalización a", None, id="spanish-completion-placeholder"),
+    pytest.param("Continuo a", None, id="spanish-continuous"),
+])
+def test_spanish_form_apart_from_its_values(end_line, end_date):
+    """The bundled layout (labels in a block, values around it) of the
+    Spanish form, whose date box prints 'a' where the English prints 'to'."""
+    text = SHEET
+    for en, es in (("PROGRAM SUMMARY", "RESUMEN DEL PROGRAMA"), ("OBJECTIVES", "OBJETIVOS"),
+                   ("RESULTS", "RESULTADOS"), ("OAS Pillar", "Pilar de la OEA"),
+                   ("Name of Activity", "Nombre de la Actividad"), ("Date \n", "Fecha \n"),
+                   ("Target Beneficiaries", "Beneficiarios"), ("Additional Information", "Información Adicional"),
+                   ("Donor Countries", "Países Donantes"), ("12/31/2017 to", end_line)):
+        assert en in text
+        text = text.replace(en, es)
+    row, _ = one(text)
+    assert (row["end_date"] if pd.notna(row["end_date"]) else None) == end_date
+    assert row["summary"].startswith("The Maritime Security Program")
+    assert row["donors"] == "Canada"

@@ -1,9 +1,10 @@
 """Program-sheet records -> the activities, donors and programs tables.
 
 Each document's raw sheets become rows (``_record``), the document's member
-state is inferred from all its sheets together (``infer_country``), then
-sheets are linked into programs and given ids across documents
-(``link_documents``). Problems become quality rows; nothing is dropped.
+state is inferred from all its sheets together (``country_scores``; a sheet
+that plainly names only another member state is that one's), then sheets are
+linked into programs and given ids across documents (``link_documents``).
+Problems become quality rows; nothing is dropped.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from . import programs
 from .countries import country_name, find_mentions, fold
-from .normalize import join_lines, join_url, parse_date, parse_donors, placeholder_field
+from .normalize import hyphen_breaks, join_lines, join_url, parse_donors, parse_start_end, placeholder_field, split_links
 from .schema import TABLES, quality_row as _q
 from .sheets import RawSheet, Value
 from ..refdata import rows, split_list
@@ -29,31 +30,41 @@ _SENTENCE_END = re.compile(r"[.;:!?]\s+")
 
 
 def infer_country(texts: list[str]) -> tuple[str | None, dict[str, float]]:
-    """The member state a document is about, weighing the evidence of all its
-    sheets: a name or demonym standing alone counts fully, one in an
-    enumeration of k member states counts 1/k (regional lists name many
-    countries the document is not about); demonyms ("Panamanian
-    authorities") count double."""
-    scores: Counter = Counter()
-    for text in texts:
-        mentions = find_mentions(text)
-        if not mentions:
-            continue
-        ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
-        by_sentence: dict[int, list] = defaultdict(list)
-        k = 0
-        for m in mentions:  # mentions come in order: walk the sentence ends once
-            while ends[k] <= m.start:
-                k += 1
-            by_sentence[k].append(m)
-        for ms in by_sentence.values():
-            distinct = len({m.iso3 for m in ms})
-            for m in ms:
-                scores[m.iso3] += (2.0 if m.kind == "demonym" else 1.0) / distinct
+    """The member state a document's texts are about and each one's score,
+    highest first (``country_scores`` summed over the texts)."""
+    return _top(sum((country_scores(t) for t in texts), Counter()))
+
+
+def _top(scores: Counter) -> tuple[str | None, dict[str, float]]:
     if not scores:
         return None, {}
     ranked = scores.most_common()
     return ranked[0][0], dict(ranked)
+
+
+def country_scores(text: str) -> Counter:
+    """The evidence of one text for each member state: a name or demonym
+    standing alone counts fully, one in an enumeration of k member states
+    counts 1/k (regional lists name many countries the document is not
+    about); demonyms ("Panamanian authorities") count double. A
+    document's member state is the one its sheets' evidence, summed, puts
+    first."""
+    scores: Counter = Counter()
+    mentions = find_mentions(text)
+    if not mentions:
+        return scores
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+    by_sentence: dict[int, list] = defaultdict(list)
+    k = 0
+    for m in mentions:  # mentions come in order: walk the sentence ends once
+        while ends[k] <= m.start:
+            k += 1
+        by_sentence[k].append(m)
+    for ms in by_sentence.values():
+        distinct = len({m.iso3 for m in ms})
+        for m in ms:
+            scores[m.iso3] += (2.0 if m.kind == "demonym" else 1.0) / distinct
+    return scores
 
 
 # ---------------------------------------------------------- activities
@@ -75,7 +86,8 @@ def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list
     recs = [_record(source_file, s, quality) for s in raw_sheets]
     evidence = [" ".join(filter(None, (r["name"], r["beneficiaries"], r["objectives"],
                                        r["results"], r["summary"]))) for r in recs]
-    iso3, scores = infer_country(evidence)
+    per_sheet = [country_scores(t) for t in evidence]
+    iso3, scores = _top(sum(per_sheet, Counter()))
     if iso3 is None:
         quality.append(_q(source_file, field="country",
                           problem="unknown country: no member state named in the document"))
@@ -85,9 +97,32 @@ def document_records(source_file: str, raw_sheets: list[RawSheet]) -> tuple[list
         quality.append(_q(source_file, field="country", problem="country uncertain",
                           text="; ".join(f"{country_name(k)} {v:.1f}" for k, v in
                                          sorted(scores.items(), key=lambda kv: -kv[1])[:3])))
-    for r in recs:
-        r["iso3"], r["country"] = iso3, country_name(iso3)
+    for r, sheet_scores in zip(recs, per_sheet):
+        own = _sheet_country(sheet_scores, iso3)
+        if own:
+            quality.append(_q(source_file, line=r["source_line"], sheet_no=r["sheet_no"], field="country",
+                              problem="sheet of another member state than the document",
+                              text=f"{country_name(own)}; the document's: {country_name(iso3)}"))
+        r["iso3"] = own or iso3
+        r["country"] = country_name(r["iso3"])
     return recs, quality
+
+
+#: the evidence a sheet must give for a member state of its own (two
+#: mentions standing alone, or one demonym) when it never names the
+#: document's
+_OWN_COUNTRY = 2.0
+
+
+def _sheet_country(scores: Counter, doc_iso3: str) -> str | None:
+    """The member state a sheet is about when that is not its document's:
+    the sheet never names the document's member state and plainly names
+    one other (a file that gathers the sheets of two member states)."""
+    top, scores = _top(scores)
+    if top is None or top == doc_iso3 or scores.get(doc_iso3) or scores[top] < _OWN_COUNTRY:
+        return None
+    second = sorted(scores.values(), reverse=True)[1:2]
+    return top if not second or second[0] <= 0.5 * scores[top] else None
 
 
 def link_documents(docs: list[tuple[list[dict], list[dict]]]):
@@ -152,14 +187,15 @@ def _assign_ids(records: list[dict], quality: list[dict]) -> None:
         seen_ids[base] += 1
         r["activity_id"] = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
         key = (r["iso3"], r["content_key"])
-        if key in first_by_content:
+        if r["content_key"] is not None and key in first_by_content:
             r["duplicate_of"] = first_by_content[key]
             quality.append(_q(r["source_file"], line=r["source_line"], sheet_no=r["sheet_no"],
                               activity_id=r["activity_id"], field="sheet",
                               problem="duplicate sheet", text=f"repeats {first_by_content[key]}"))
         else:
             r["duplicate_of"] = None
-            first_by_content[key] = r["activity_id"]
+            if r["content_key"] is not None:
+                first_by_content[key] = r["activity_id"]
 
 
 def _donor_rows(records: list[dict], quality: list[dict]) -> list[dict]:
@@ -203,9 +239,12 @@ def _record(source_file: str, s: RawSheet, quality: list) -> dict:
     # the words of the texts, as digests made here (in a worker process for
     # a large folder) rather than sent whole to the serial linking step: the
     # id part from file and content, and the content alone for duplicates
-    content = "\x1f".join(programs.fingerprint(r[f], 10_000) or "" for f in _TEXT_FIELDS)
+    # every word counts, however short the text: two sheets whose one-line
+    # objectives differ are two sheets, not a sheet printed twice
+    content = "\x1f".join(programs.fingerprint(r[f], 10_000, least=1) or "" for f in _TEXT_FIELDS)
     r["content_id"] = hashlib.sha1("\n".join([source_file, content]).encode()).hexdigest()[:10]
-    r["content_key"] = hashlib.sha1(content.encode()).hexdigest()
+    # a sheet without any text has nothing to be a duplicate by
+    r["content_key"] = hashlib.sha1(content.encode()).hexdigest() if content.strip("\x1f") else None
     r["program_keys"] = programs.program_keys(r)
     r["_quality"] = sq
     return r
@@ -217,30 +256,43 @@ def _raw(v: Value | None) -> str | None:
 
 def _pillar_and_name(r: dict, s: RawSheet, problem) -> None:
     pillar = _raw(s.pillar)
-    if pillar and placeholder_field(pillar):
-        problem("pillar", "placeholder left in the form", pillar, s.pillar.line_no)
+    if pillar and (ph := placeholder_field(pillar)):
+        problem("pillar", _unfilled(ph), pillar, s.pillar.line_no)
         pillar = None
     elif pillar is None:
         problem("pillar", "field missing")
     r["pillar"] = _canonical_pillar(pillar)
     r["name"] = _raw(s.name)
-    if r["name"] and placeholder_field(r["name"]):
-        problem("name", "placeholder left in the form", r["name"], s.name.line_no)
+    _broken_words("name", s.name, problem)
+    if r["name"] and (ph := placeholder_field(r["name"])):
+        problem("name", _unfilled(ph), r["name"], s.name.line_no)
         r["name"] = None
     if not r["name"]:
         problem("name", "field missing")
 
 
+def _broken_words(field: str, v: Value | None, problem) -> None:
+    """A word of a box the form broke at a hyphen: kept hyphenated, noted."""
+    for word in hyphen_breaks(v.lines) if v else ():
+        problem(field, "word broken at a line-end hyphen: hyphen kept", word, v.line_no)
+
+
+def _unfilled(placeholder_for: str | None) -> str:
+    """The quality problem of a box that holds no value: the form's hint
+    left in it, or words saying there is none ("N/A")."""
+    return "the form says none" if placeholder_for == "none" else "placeholder left in the form"
+
+
 def _dates(r: dict, s: RawSheet, problem) -> None:
-    for fld, val in (("start_date", s.start), ("end_date", s.end)):
+    parsed = parse_start_end(_raw(s.start) or "", _raw(s.end) or "")
+    for fld, val, d in (("start_date", s.start, parsed[0]), ("end_date", s.end, parsed[1])):
         text = _raw(val)
-        d = parse_date(text or "")
         r[fld] = d.value
         r[fld.replace("date", "year")] = d.year
         if fld == "end_date":
             r["end_status"] = "dated" if d.value else ("ongoing" if d.ongoing else "unspecified")
         if d.placeholder:
-            problem(fld, "placeholder left in the form", text, val.line_no)
+            problem(fld, _unfilled(d.placeholder_for), text, val.line_no)
         elif d.problem:
             problem(fld, d.problem, text, val.line_no)
         elif text is None:
@@ -249,21 +301,30 @@ def _dates(r: dict, s: RawSheet, problem) -> None:
 
 def _beneficiaries_and_url(r: dict, s: RawSheet, problem) -> None:
     benef = _raw(s.beneficiaries)
-    if benef and placeholder_field(benef):
-        problem("beneficiaries", "placeholder left in the form", benef, s.beneficiaries.line_no)
+    if benef and (ph := placeholder_field(benef)):
+        problem("beneficiaries", _unfilled(ph), benef, s.beneficiaries.line_no)
         benef = None
     elif benef is None:
         problem("beneficiaries", "field missing")
     r["beneficiaries"] = benef
+    if benef:
+        _broken_words("beneficiaries", s.beneficiaries, problem)
     r["url"] = None
     if not s.url:
         problem("url", "field missing")
         return
     raw = "".join(l.strip() for l in s.url.lines)
-    if placeholder_field(raw) or placeholder_field(s.url.text):
-        problem("url", "placeholder left in the form", s.url.text, s.url.line_no)
+    if ph := placeholder_field(raw) or placeholder_field(s.url.text):
+        problem("url", _unfilled(ph), s.url.text, s.url.line_no)
         return
-    url, bad = join_url(s.url.lines)
+    lines = s.url.lines
+    if len(links := split_links(" ".join(lines))) > 1:
+        # two links in the box: the first is the program's page, the
+        # others are noted rather than glued to it
+        lines = [links[0]]
+        for extra in links[1:]:
+            problem("url", "second value for the field", extra, s.url.line_no)
+    url, bad = join_url(lines)
     if bad:
         problem("url", bad, raw, s.url.line_no)
     r["url"] = url
@@ -274,6 +335,9 @@ def _donors(r: dict, s: RawSheet, problem) -> None:
     dtext = _raw(s.donors)
     if dtext is None:
         problem("donors", "field missing")
+    elif ph := placeholder_field(dtext):
+        problem("donors", _unfilled(ph), dtext, s.donors.line_no)
+        dtext = None
     found, unknown = parse_donors(dtext or "")
     donors, seen = [], set()
     for d in found:

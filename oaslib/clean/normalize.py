@@ -49,14 +49,30 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out[-1] == "-" and _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].islower():
-            # "needs-" + "assessment": a compound split at its hyphen keeps it
+        elif out[-1] == "-" and _HYPHEN_BREAK.search(out, len(out) - 2) and line[:1].isalpha():
+            # "needs-" + "assessment", "Inter-" + "American": a compound
+            # split at its hyphen keeps it
             out += line
         elif out[-1] == "/" and _SLASH_BREAK.search(out, len(out) - 2):
             # "maritime/" + "port": a PDF wraps after a slash between words
             out += line
         else:
             out += " " + line
+    return out
+
+
+_BROKEN_WORD = re.compile(r"(\w+-)$")
+
+
+def hyphen_breaks(lines: list[str]) -> list[str]:
+    """The words a value's lines broke at a hyphen ("Con-" / "trol" ->
+    "Con-trol"): ``join_lines`` keeps such a hyphen, as a compound
+    ("needs-assessment") is broken there too, so the reading is a guess."""
+    lines = [" ".join(l.split()) for l in lines if l.strip()]
+    out = []
+    for a, b in zip(lines, lines[1:]):
+        if (m := _BROKEN_WORD.search(a)) and b[:1].islower():
+            out.append(m.group(1) + b.split()[0])
     return out
 
 
@@ -77,10 +93,10 @@ _NUMERIC = re.compile(r"(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})")
 _ISO = re.compile(r"(\d{4})([/.-])(\d{1,2})(?:\2(\d{1,2}))?")
 _MONTH_NUM_YEAR = re.compile(r"(\d{1,2})\s*/\s*(\d{4})")
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
-_ORD = r"(?:st|nd|rd|th|º|°|o)?"
+_ORD = r"(?:st|nd|rd|th|er|º|°|o)?"  # "1st", "1er" (French), "1º"
 _DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}}){_ORD}[\s-]*(?:(?:de|of)\s+)?([a-z]+)\.?[\s,-]*(?:(?:de|del|of)\s+)?(\d{{4}})")
 _MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})")
-_MONTH_YEAR = re.compile(r"([a-z]+)\.?\s*,?\s+(?:(?:de|del|of)\s+)?(\d{4})")
+_MONTH_YEAR = re.compile(r"([a-z]+)\.?(?:\s*,?\s+|-)(?:(?:de|del|of)\s+)?(\d{4})")
 #: a two-digit year: 69-99 are the 1900s, 00-68 the 2000s (POSIX strptime's rule)
 _PIVOT = 69
 _LONGEST = 80  # longer text is prose, not a date value
@@ -169,15 +185,16 @@ def is_date_like(text: str) -> bool:
                for d in (r.start, r.end)) or _date_words().get(_key(text)) == "unspecified"
 
 
-def parse_date(text: str) -> ParsedDate:
+def parse_date(text: str, day_first: bool = False) -> ParsedDate:
     """One date: any of the forms above, a date word (an open end), or the
     form's date placeholder; a lone "to" or "from" beside it is ignored. Two
-    dates where one was expected are a problem."""
+    dates where one was expected are a problem. ``day_first``: a numeric
+    date is read D/M (the other end of its range can only be read so)."""
     if not text or not text.strip():
         return _NONE
     if len(text) > _LONGEST:
         return ParsedDate(None, problem="unparseable date")
-    r = parse_date_range(text)
+    r = parse_date_range(text, day_first)
     if r.start.empty:
         return r.end
     if r.end.empty:
@@ -186,14 +203,14 @@ def parse_date(text: str) -> ParsedDate:
 
 
 @lru_cache(maxsize=8192)
-def parse_date_range(text: str) -> DateRange:
+def parse_date_range(text: str, day_first: bool = False) -> DateRange:
     """A Date value: "1/1/2017 to 12/31/2017", "from June 2015", "to Present",
     "1/1/2017 - Ongoing", "del 1 de enero de 2017 al 31 de diciembre de 2017",
     or a single date (in ``start``, or ``end`` after a "to")."""
     t = _clean_date_text(text)
     if not t:
         return DateRange(_NONE, _NONE)
-    whole = _parse_one(t)
+    whole = _parse_one(t, day_first)
     if not whole.problem:
         if whole.placeholder_for == "end_date":
             return DateRange(_NONE, whole)
@@ -201,35 +218,100 @@ def parse_date_range(text: str) -> DateRange:
     to_re, from_re = _range_words()
     t = from_re.sub("", t, count=1) if from_re.match(t) else t
     parts = to_re.split(t, maxsplit=1)
+    if len(parts) == 2 and _date_words().get(_key(t[len(parts[0]):])) == "ongoing":
+        parts = [parts[0], t[len(parts[0]):]]  # "from march 2016 to date": "to date" is the open end
     if len(parts) == 1:
-        return _unspaced_range(t) or DateRange(_parse_one(t), _NONE)
+        return (_unspaced_range(t, day_first) or _short_start(t)
+                or DateRange(_parse_one(t, day_first), _NONE))
     a, b = parts[0].strip(" ,"), parts[1].strip(" ,")
     if not a and not b:
         return DateRange(_NONE, _NONE)
     if not a:
-        return DateRange(_NONE, _parse_one(b), to="before")
+        return DateRange(_NONE, _parse_one(b, day_first), to="before")
     if not b:
-        one = _parse_one(a)
+        one = _parse_one(a, day_first)
         if one.placeholder_for == "end_date" or one.ongoing:
             return DateRange(_NONE, one, to="after")
         return DateRange(one, _NONE, to="after")
-    return DateRange(_parse_one(a), _parse_one(b))
+    start, end = _parse_one(a, day_first), _parse_one(b, day_first)
+    if start.problem and end.value:
+        start = _completed(a, end) or start
+    return _consistent(start, end, a, b)
 
 
-def _unspaced_range(t: str) -> DateRange | None:
-    """"1/1/2017-12/31/2017": a hyphen between two whole dates (ISO dates
-    hold hyphens too, so both sides must read as dates)."""
-    for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", t):
-        a, b = _parse_one(t[:m.start()]), _parse_one(t[m.end():])
-        if a.value and b.value and not (a.problem or b.problem):
-            return DateRange(a, b)
+_SHORT_START = re.compile(r"([a-z]+|\d{1,2})\.?\s*[-–—]\s*(\S.*)")
+
+
+def _short_start(t: str) -> DateRange | None:
+    """"march-june 2017", "1-3 june 2018": a range whose start gives only
+    the month or the day, joined to its end by a dash without spaces."""
+    m = _SHORT_START.fullmatch(t)
+    if not m:
+        return None
+    end = _parse_one(m.group(2))
+    start = _completed(m.group(1), end) if end.value and not end.problem else None
+    return DateRange(start, end) if start else None
+
+
+def _completed(short: str, end: ParsedDate) -> ParsedDate | None:
+    """The start of a range that leaves out what its end says ("March to
+    June 2017", "1 al 3 de junio de 2018"): its month or day, with the
+    end's year (and month)."""
+    short = short.strip(" .")
+    y = end.value[:4]
+    if short in _months() and len(end.value) >= 7:  # "jan-2017" is a month, no range
+        return ParsedDate(f"{y}-{_months()[short]:02d}")
+    if short.isdigit() and len(end.value) == 10:
+        try:
+            d = date(int(y), int(end.value[5:7]), int(short))
+        except ValueError:
+            return None
+        return ParsedDate(d.isoformat()) if d.isoformat() <= end.value else None
     return None
 
 
-def _parse_one(t: str) -> ParsedDate:
+def _consistent(a: ParsedDate, b: ParsedDate, ta: str, tb: str, to: str | None = None) -> DateRange:
+    return DateRange(*_day_first_both(a, b, lambda t: _parse_one(t, True), ta, tb), to)
+
+
+def parse_start_end(start: str, end: str) -> tuple[ParsedDate, ParsedDate]:
+    """A sheet's start and end dates, each read as ``parse_date`` reads it,
+    both day-first where one can only be read so."""
+    return _day_first_both(parse_date(start), parse_date(end), lambda t: parse_date(t, True), start, end)
+
+
+def _day_first_both(a: ParsedDate, b: ParsedDate, day_first, ta: str, tb: str) -> tuple[ParsedDate, ParsedDate]:
+    """A range whose one end can only be read day-first ("01/07/2015 -
+    31/12/2016"): the sheet writes D/M, so the other end is read so too,
+    with the same problem noted. ``day_first`` reads a text D/M."""
+    if (a.problem == DAY_MONTH_SWAPPED) != (b.problem == DAY_MONTH_SWAPPED):
+        if a.problem == DAY_MONTH_SWAPPED and b.value and not b.problem:
+            b = _swapped(day_first(tb), b)
+        elif b.problem == DAY_MONTH_SWAPPED and a.value and not a.problem:
+            a = _swapped(day_first(ta), a)
+    return a, b
+
+
+def _swapped(day_first: ParsedDate, as_read: ParsedDate) -> ParsedDate:
+    if day_first.value == as_read.value or day_first.problem not in (None, DAY_MONTH_SWAPPED):
+        return as_read
+    return ParsedDate(day_first.value, problem=DAY_MONTH_SWAPPED)
+
+
+def _unspaced_range(t: str, day_first: bool = False) -> DateRange | None:
+    """"1/1/2017-12/31/2017": a hyphen between two whole dates (ISO dates
+    hold hyphens too, so both sides must read as dates)."""
+    for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", t):
+        a, b = _parse_one(t[:m.start()], day_first), _parse_one(t[m.end():], day_first)
+        if a.value and b.value and not ({a.problem, b.problem} - {None, DAY_MONTH_SWAPPED}):
+            return _consistent(a, b, t[:m.start()], t[m.end():])
+    return None
+
+
+def _parse_one(t: str, day_first: bool = False) -> ParsedDate:
     """One date from folded text, or a problem."""
     ph = placeholder_field(t)
-    if ph in ("start_date", "end_date"):
+    if ph in ("start_date", "end_date", "none"):
         return ParsedDate(None, placeholder=True, placeholder_for=ph)
     meaning = _date_words().get(_key(t))
     if meaning == "ongoing":
@@ -237,18 +319,20 @@ def _parse_one(t: str) -> ParsedDate:
     if meaning == "unspecified":
         return _NONE
     try:
-        return _numeric(t) or _named(t) or ParsedDate(None, problem="unparseable date")
+        return _numeric(t, day_first) or _named(t) or ParsedDate(None, problem="unparseable date")
     except ValueError:
         return ParsedDate(None, problem="impossible date")
 
 
-def _numeric(t: str) -> ParsedDate | None:
+def _numeric(t: str, day_first: bool = False) -> ParsedDate | None:
     if m := _YEAR.fullmatch(t):
         return ParsedDate(m.group(1))
     if m := _NUMERIC.fullmatch(t):
         a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
         year = int(y) if len(y) == 4 else (1900 if int(y) >= _PIVOT else 2000) + int(y)
-        if a > 12 >= b:
+        # dots are the day-first convention ("01.07.2015"): no US form writes them
+        day_first = day_first or m.group(2) == "."
+        if a > 12 >= b or (day_first and a != b and b <= 12):
             return ParsedDate(date(year, b, a).isoformat(), problem=DAY_MONTH_SWAPPED)
         return ParsedDate(date(year, a, b).isoformat())
     if m := _ISO.fullmatch(t):
@@ -286,9 +370,24 @@ def is_url_start(text: str) -> bool:
     return bool(_URL_START.match(text.strip()))
 
 
+_NEXT_LINK = re.compile(r"[\s;,]+(?=https?://|www\.)", re.I)
+
+
+def split_links(text: str) -> list[str]:
+    """The links of one box: "http://a.org; http://b.org" is two."""
+    return [p for p in _NEXT_LINK.split(text) if p]
+
+
 def join_url(fragments: list[str]) -> tuple[str | None, str | None]:
     """Rejoin a link the PDF broke across lines; (url, problem)."""
     url = "".join(f.strip() for f in fragments)
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1]  # "<http://…>", as mail and some word processors print a link
+    # the punctuation of the sentence or list the link ends ("... .asp.");
+    # a closing bracket only when the link opened none
+    url = url.rstrip(".,;:")
+    if url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1].rstrip(".,;:")
     if not url:
         return None, None
     if url.lower().startswith("www."):
@@ -408,13 +507,27 @@ def _aliases_starting(prefix: str) -> list[tuple[str, str, str | None]]:
     return donors[lo:hi]
 
 
+def _trim(piece: str) -> str:
+    """A donor's text without the separators around it, and without a
+    sentence's final period, but an abbreviation keeps its own ("U.S.",
+    "EE.UU.")."""
+    piece = piece.strip(" ;,")
+    while piece.endswith(".") and not _ABBREVIATION.search(piece):
+        piece = piece[:-1].rstrip(" ;,")
+    return piece.lstrip(". ")
+
+
+#: a word of dotted initials ending a name: "U.S.", "EE.UU.", "U.S.A."
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Za-z]{1,2}\.){2,}$")
+
+
 def parse_donors(text: str) -> tuple[list[Donor], list[str]]:
     """Canonical donors named in a Donor Countries value, and the pieces
     that matched no known donor (kept as kind 'other'). Donors may be
     separated by ; , / & "and" "y", or stand one per line."""
     if "\n" in text:
         text = "; ".join(split_donor_lines(text.split("\n")))
-    text = clean_inline(text).strip(" .;,")
+    text = _trim(clean_inline(text))
     if not text:
         return [], []
     whole = _lookup_donor(text)
@@ -508,7 +621,7 @@ def _split_donors(text: str) -> list[str]:
     pieces.append(cur)
     merged: list[str] = []
     for k, p in enumerate(pieces):
-        p = p.strip(" .;,")
+        p = _trim(p)
         if merged and (p == "" or _lookup_donor(p) is None or _lookup_donor(merged[-1]) is None):
             both = merged[-1] + seps[k - 1] + p if p else merged[-1]
             if p == "" or _lookup_donor(both):

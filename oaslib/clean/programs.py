@@ -28,9 +28,11 @@ def _words(text: str) -> list[str]:
     return text.encode("ascii", "replace").translate(_NOT_WORD).decode("ascii").split()
 
 
-def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
+def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS, least: int = 12) -> str | None:
     """The first words of a text, folded: equal for the same text printed
-    by two PDFs, whatever their line breaks, accents or punctuation."""
+    by two PDFs, whatever their line breaks, accents or punctuation. None
+    for a text of fewer than ``least`` words (too short to tell a program
+    by)."""
     if not text:
         return None
     # the first words only: fold and scan a prefix that holds them (a word
@@ -39,7 +41,7 @@ def fingerprint(text: str | None, words: int = FINGERPRINT_WORDS) -> str | None:
     ws = _words(fold(text[:cut])) if len(text) > cut else []
     if len(ws) <= words:
         ws = _words(fold(text))
-    if len(ws) < min(words, 12):
+    if len(ws) < min(words, least):
         return None
     return " ".join(ws[:words])
 

@@ -33,6 +33,15 @@ reads the form one of two ways, by the evidence of where values stand:
     summary                                       (part C)
     [the next sheet's beneficiaries and link]     (the tail)
 
+Labels are known however the layer letters them: as the form prints them, in
+capitals, in any case before a colon or alone on a line in Title Case
+("Program Summary:"), wrapped over two lines ("Name of" / "Activity", also in
+the label column of a two-column layout), in the left cell of a table row, or
+several on one line ("OAS Pillar Security Name of Activity ..."); in English,
+Spanish, French and Portuguese (``form_labels.csv``). A page printed in
+pdfminer's order (labels, headings, values, texts) is read beside too
+(``_values_under_headings``).
+
 Where the evidence is thin (most boxes empty) both readings are made and the
 one that fills more boxes is kept. Any part may be missing; what is missing
 is recorded, never invented. Values are returned raw (strings with line
@@ -47,7 +56,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .countries import fold
-from .normalize import is_date_like, is_url_start, parse_date, parse_donors, placeholder_field
+from .normalize import is_date_like, join_lines, is_url_start, parse_date, parse_date_range, parse_donors, placeholder_field
 from ..refdata import rows, split_list
 
 
@@ -58,7 +67,9 @@ class Value:
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(l.split()) for l in self.lines if l.strip())
+        # a value wrapped over lines is joined as a paragraph is: a word
+        # broken at a hyphen ("Immigration Con-" / "trol") keeps no space
+        return join_lines(self.lines)
 
 
 @dataclass
@@ -125,7 +136,13 @@ def _pillar_re():
     return re.compile(r"^\s*(" + "|".join(re.escape(a) for a in alts) + r")(?=\s|$)(.*)$", re.I)
 
 
-_END_TO = re.compile(r"^(.*?)\s*\bto\s*$", re.I)
+@lru_cache(maxsize=None)
+def _end_to() -> re.Pattern:
+    """"12/31/2017 to", "Completion to": the form's end date printed in front
+    of its range word ("31/12/2017 a" on the Spanish form, "au", "até")."""
+    words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
+                   key=len, reverse=True)
+    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$", re.I)
 
 
 @lru_cache(maxsize=65536)
@@ -166,8 +183,10 @@ def looks_like_sheets(lines: list[str]) -> bool:
 
 _SECTIONS = {"heading_summary": "summary", "heading_objectives": "objectives",
              "heading_results": "results"}
-#: fields whose values can be recognised by what they are
-_TYPED = ("pillar", "date", "url", "donors")
+#: fields whose values can be recognised by what they are ("date_end":
+#: the end date where a form gives it a box of its own)
+_TYPED = ("pillar", "date", "url", "donors", "date_end")
+_KIND_OF = {"date_end": "date"}
 
 
 class Token(NamedTuple):  # a tuple: thousands are made per document
@@ -182,16 +201,29 @@ class Token(NamedTuple):  # a tuple: thousands are made per document
 def _edge_labels():
     """(label -> kind/role for labels that may share a line with a value,
     regex of such a label opening a line, regex of one closing it,
-    first words, last words): matched case-sensitively, as the form prints
-    them, so prose ("the date of ...") is not read as a label."""
+    first words, last words): matched as the form prints them or in
+    capitals ("NAME OF ACTIVITY: ..."), so prose ("the date of ...") is not
+    read as a label; a field's label in any case when a colon follows it
+    ("Name of activity: ..."), which prose does not put there."""
     edge = [r for r in rows("form_labels") if r["match"] == "edge"]
-    role = {r["label"]: r["role"] for r in edge}
+    role = {}
+    for r in edge:
+        role[r["label"]] = role[r["label"].upper()] = r["role"]
     alts = "|".join(re.escape(l) for l in sorted(role, key=len, reverse=True))
     start = re.compile(rf"^({alts})(?![\w])\s*:?\s*(.*)$")
     end = re.compile(rf"^(.*?)\s*(?<![\w])({alts})\s*:?$")
-    firsts = frozenset(l.split()[0] for l in role)
+    # not a heading: "Results: 40 officers trained" opens a sentence of the
+    # RESULTS text, and read as the heading it would start a new form; a
+    # generic word ("Donors", match 'colon') only before a colon
+    fields = sorted({r["label"] for r in rows("form_labels") if r["match"] in ("edge", "colon")
+                     and r["role"] not in _SECTIONS}, key=len, reverse=True)
+    colon = re.compile("^(" + "|".join(re.escape(l) for l in fields) + r")\s*:\s*(.*)$", re.I)
+    # first and last words as a line may print them: a cheap test before
+    # the regexes, as most lines hold no label
+    firsts = frozenset(w for l in [*role, *fields] for w in (l.split()[0], l.split()[0].capitalize(),
+                                                             l.split()[0].upper()))
     lasts = frozenset(l.split()[-1] for l in role)
-    return role, start, end, firsts, lasts
+    return role, start, end, colon, firsts, lasts
 
 
 @lru_cache(maxsize=None)
@@ -204,6 +236,45 @@ def _exact_labels() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _label_heads() -> dict[str, frozenset[str]]:
+    """folded first part of a label -> the folded rests it may wrap to
+    ("name of" -> {"activity"}): a label the form broke over two lines."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows("form_labels"):
+        words = fold(r["label"]).split()
+        for k in range(1, len(words)):
+            out[" ".join(words[:k])].add(" ".join(words[k:]))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _label_firsts() -> frozenset[str]:
+    """The first words of the labels, capitalised or in capitals: a line
+    that starts otherwise starts no wrapped label."""
+    words = {r["label"].split()[0] for r in rows("form_labels")}
+    return frozenset(v for w in words for v in (w, w.capitalize(), w.upper()))
+
+
+@lru_cache(maxsize=None)
+def _generic_labels() -> frozenset[str]:
+    """Folded labels that are common words ("Donors", match 'colon'):
+    before a colon they are the label only when a value of the field's
+    type follows ("Donors: Canada", not "Donors: Canada funded ..."), or
+    for a free-text box a short one that is no sentence."""
+    return frozenset(fold(r["label"]) for r in rows("form_labels") if r["match"] == "colon")
+
+
+def _label_fits_value(label: str, value: str) -> bool:
+    if fold(label) not in _generic_labels():
+        return True
+    role = label_role(label)
+    if role in _TYPED:
+        return _fits(role, value_kind(value))
+    # a free-text box holds a short value, no sentence
+    return len(value) <= 60 and not _SENT_END.search(value)
+
+
 def _as_token(i: int, role: str) -> Token:
     if role in _SECTIONS:
         return Token(i, "heading", _SECTIONS[role])
@@ -212,15 +283,23 @@ def _as_token(i: int, role: str) -> Token:
 
 def _line_tokens(i: int, s: str) -> list[Token]:
     """The tokens of one non-blank line (whitespace collapsed)."""
-    if len(s) <= 62 and (role := _exact_labels().get(s.rstrip(": "))):
-        return [_as_token(i, role)]
-    roles, start, end, firsts, lasts = _edge_labels()
+    if len(s) <= 62:
+        key = s.rstrip(": ")
+        if role := _exact_labels().get(key):
+            return [_as_token(i, role)]
+        # a label alone on its line in Title Case ("Program Summary:",
+        # "Target beneficiaries"); in prose case ("results:") it is a
+        # wrapped word of a sentence
+        if (role := label_role(key)) and key[:1].isupper():
+            return [_as_token(i, role)]
+    roles, start, end, colon, firsts, lasts = _edge_labels()
     # the first and last words, without copying the rest of a long line
     first, last = s[:sp] if (sp := s.find(" ")) >= 0 else s, s[s.rfind(" ") + 1:]
     first = first.rstrip(":")  # "Date: 1/1/2017 ..."
     if first in firsts or last.rstrip(":") in lasts:
-        if first in firsts and (m := start.match(s)) and m.group(2):
-            return [_as_token(i, roles[m.group(1)]), Token(i, "text", text=m.group(2), side="after")]
+        if first in firsts and (m := start.match(s) or colon.match(s)) and m.group(2) \
+                and _label_fits_value(m.group(1), m.group(2)):
+            return [_as_token(i, label_role(m.group(1))), *_row_tokens(i, m.group(2))]
         if (m := end.match(s)) and m.group(1):
             return [Token(i, "text", text=m.group(1), side="before"), _as_token(i, roles[m.group(2)])]
     if len(s) <= 62 and label_role(s.rstrip(": ")):
@@ -232,12 +311,103 @@ def _line_tokens(i: int, s: str) -> list[Token]:
     return [Token(i, "text", text=s)]
 
 
+_CELLS = re.compile(r"^\s*(\S+(?: \S+)*?) {3,}(\S.*?)\s*$")
+
+
+def _cells(raw: str) -> tuple[str, str]:
+    """(left cell, right cell) of a line a layout extraction printed as two
+    columns, a gap of three spaces or more between them; (line, "") for a
+    line of one cell."""
+    m = _CELLS.match(raw)
+    return (m.group(1), " ".join(m.group(2).split())) if m else (" ".join(raw.split()), "")
+
+
+@lru_cache(maxsize=None)
+def _inner_label_re():
+    """A field's label inside a line, as the form prints it, after a space:
+    an extraction that printed a row of the form's table on one line
+    ("OAS Pillar Security Name of Activity Youth ... Date 9/1/2016 to ...")."""
+    labels = [r["label"] for r in rows("form_labels") if r["match"] == "edge" and r["role"] not in _SECTIONS]
+    alts = "|".join(re.escape(l) for l in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?<= )({alts}):?(?= |$)")
+
+
+def _row_tokens(i: int, value: str) -> list[Token]:
+    """The text after a label that opens a line: that label's value, up to
+    another label followed by a value of the kind it takes."""
+    out: list[Token] = []
+    pos = 0
+    for m in _inner_label_re().finditer(value):
+        if m.start() < pos:
+            continue
+        role = label_role(m.group(1))
+        nxt = _inner_label_re().search(value, m.end())
+        after = value[m.end():nxt.start() if nxt else len(value)].strip()
+        # a free-text label's words in a value are read as the label only
+        # where a typed value closes the row ("... Date 9/1/2016 to ...")
+        if role in _TYPED and not (after and _fits(role, run_kind([after]))):
+            continue
+        if role not in _TYPED and not (nxt or after):
+            continue
+        if value[pos:m.start()].strip():
+            out.append(Token(i, "text", text=value[pos:m.start()].strip(), side="after"))
+        out.append(_as_token(i, role))
+        pos = m.end()
+    if value[pos:].strip():
+        out.append(Token(i, "text", text=value[pos:].strip(), side="after"))
+    return out
+
+
+def _label_cell(i: int, raw: str) -> list[Token] | None:
+    """A label or heading in the left cell of a two-column layout, in any
+    case ("Program Summary:      The Maritime ...", "Target beneficiaries
+    Port authorities"), and the value or text in the right cell: the gap
+    sets the label apart as prose never does."""
+    left, right = _cells(raw)
+    role = label_role(left.rstrip(": ")) if right and left[:1].isupper() else None
+    return [_as_token(i, role), Token(i, "text", text=right, side="after")] if role else None
+
+
+def _wrapped_label(lines: list[str], i: int) -> tuple[str, str, int, str] | None:
+    """(role, value beside the first part, index of the second line, value
+    beside the second part) when line ``i`` starts a label the form broke
+    over two lines ("Name of" / "Activity", "Donor" / "Countries"), each
+    part alone on its line or in the label column of a two-column layout
+    ("Target      Detectives of the" / "Beneficiaries   Police Force")."""
+    left, right = _cells(lines[i])
+    rests = _label_heads().get(fold(left.rstrip(": ")))
+    if not rests or not left[:1].isupper():
+        return None
+    for j in range(i + 1, min(len(lines), i + 3)):
+        if not lines[j].strip():
+            continue
+        left_j, right_j = _cells(lines[j])
+        if fold(left_j.rstrip(": ")) in rests:
+            return label_role(left.rstrip(": ") + " " + left_j.rstrip(": ")), right, j, right_j
+        return None
+    return None
+
+
 def tokenise(lines: list[str]) -> list[Token]:
     toks: list[Token] = []
+    rest: dict[int, list[Token]] = {}  # the second line of a wrapped label: its value
+    heads = _label_firsts()
     for i, raw in enumerate(lines):
         if not raw or raw.isspace():
             continue
-        for t in _line_tokens(i, " ".join(raw.split())):
+        if rest and i in rest:
+            toks += rest.pop(i)
+            continue
+        s = " ".join(raw.split())
+        line_toks = _line_tokens(i, s)
+        if s.partition(" ")[0].rstrip(":") in heads and len(line_toks) == 1 and line_toks[0].kind == "text":
+            if w := _wrapped_label(lines, i):
+                role, right, j, right_j = w
+                line_toks = [_as_token(i, role)] + ([Token(i, "text", text=right, side="after")] if right else [])
+                rest[j] = [Token(j, "text", text=right_j)] if right_j else []
+            elif "   " in raw and (cell := _label_cell(i, raw)):
+                line_toks = cell
+        for t in line_toks:
             # "Additional" / "Information": one label wrapped over two lines
             if t.kind == "label" and toks and toks[-1].kind == "label" and toks[-1].role == t.role:
                 continue
@@ -247,18 +417,28 @@ def tokenise(lines: list[str]) -> list[Token]:
 
 # ======================================================== what a value is
 
-_RANGE_SEP = re.compile(r"(?:^|\s)(?:to|until|through|hasta|al|a|[–—-])(?=\s|$)", re.I)
-_RANGE_FROM = re.compile(r"^(?:from|desde|del|de)\s+", re.I)
+@lru_cache(maxsize=None)
+def _range_words() -> tuple[re.Pattern, re.Pattern]:
+    """The words that join a range's ends ("to", "hasta", "au", a dash
+    with spaces) and those that open one ("from", "desde", "du"), from
+    date_words.csv, as a line prints them (``normalize`` has its own for
+    folded text; a piece cut here keeps its accents for the quality table)."""
+    def alt(meaning):
+        words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == meaning), key=len, reverse=True)
+        return "|".join(re.escape(w) for w in words)
+    return (re.compile(rf"(?:^|\s)(?:{alt('to')})(?=\s|$)", re.I),
+            re.compile(rf"^(?:{alt('from')})\s+", re.I))
 
 
 def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
     """The dates of a Date value in order, each with whether a "to" stood
     before it; None when something in it is not a date."""
     out = []
+    sep, opener = _range_words()
     for line in lines:
-        line = _RANGE_FROM.sub("", line.strip())
+        line = opener.sub("", line.strip())
         pos, after_sep = 0, False
-        for m in _RANGE_SEP.finditer(line):
+        for m in sep.finditer(line):
             piece = line[pos:m.start()].strip()
             if piece:
                 out.append((piece, after_sep))
@@ -314,7 +494,7 @@ def _takes(role: str, kind: str) -> bool:
     its type; a free-text field anything not plainly of another type."""
     if role in _TYPED:
         return _fits(role, kind)
-    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any")
+    return kind in ("text", "donors", "pillar-name", "placeholder:" + role, "placeholder:any", "placeholder:none")
 
 
 def _plainly(role: str, kind: str) -> bool:
@@ -324,7 +504,9 @@ def _plainly(role: str, kind: str) -> bool:
 
 
 def _fits(role: str, kind: str) -> bool:
-    return kind == role or kind == "placeholder:" + role or (role == "pillar" and kind == "pillar-name")
+    role = _KIND_OF.get(role, role)
+    return (kind == role or kind in ("placeholder:" + role, "placeholder:none")
+            or (role == "pillar" and kind == "pillar-name"))
 
 
 # ========================================================= which reading
@@ -445,7 +627,7 @@ def split_sheets(lines: list[str]) -> list[RawSheet]:
     if apart >= beside:
         steps = Counter(b.i - a.i for a, b in zip(toks, toks[1:]) if a.kind == b.kind == "text")
         beside += _column_evidence(toks, 2 if steps[2] > steps[1] else 1)
-    if apart >= beside:
+    if apart >= beside and apart:
         return _split_apart(lines)
     forms = sum(1 for t in toks if t.kind == "heading" and t.role == "summary") or 1
     if beside >= 2 * forms:
@@ -505,6 +687,7 @@ def _segment(toks: list[Token], lay: Layout):
                     cut -= 1  # "Canada  Donor Countries": the value on the label's line
                 if t.kind == "label" and lay.side_of(t.role) == "before" and cut == len(cur):
                     cut = _value_before(cur, t, lay)
+                cut = _title_before(cur, cut, t, lay.step)
                 forms.append(cur[:cut])
                 cur = cur[cut:]
                 seen = {(c.kind, c.role) for c in cur if c.kind != "text"}
@@ -521,8 +704,25 @@ def _segment(toks: list[Token], lay: Layout):
         keep = j
         if first[k].kind == "label" and lay.side_of(first[k].role) == "before" and j == k:
             keep = _value_before(first[:k], first[k], lay)
+        keep = _title_before(first, keep, first[k], lay.step)
         prelude, forms[0] = first[:keep], first[keep:]
     return [f for f in forms if any(t.kind != "text" for t in f)], prelude
+
+
+def _title_before(toks: list[Token], cut: int, label: Token, step: int) -> int:
+    """Where a form starts when the line before its first label is its
+    pillar and name without their labels ("Security Mine Action and ..."):
+    a line of its own (after a sentence's end or a gap) that reads as a
+    pillar run into a name, and no sentence itself."""
+    if label.kind != "label" or label.role in ("pillar", "name") or not cut:
+        return cut
+    t = toks[cut - 1]
+    if t.kind != "text" or t.side or t.text.endswith(".") or value_kind(t.text) != "pillar-name":
+        return cut
+    before = toks[cut - 2] if cut >= 2 else None
+    if before is None or before.kind != "text" or t.i - before.i > step or _SENT_END.search(before.text):
+        return cut - 1
+    return cut
 
 
 # ================================================================ a form
@@ -658,13 +858,29 @@ def _column_values(form: list[Token], run: list[int], prev: int | None, step: in
     stack = _stack(form, prev)
     if len(stack) < 2:
         return None
-    blocks = _blocks(run, form, step)
-    if len(blocks) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
+    if len(_blocks(run, form, step)) < 2 and _takes(form[prev].role, run_kind([form[k].text for k in run])):
         return None
-    got = _align([form[k] for k in stack], [[form[k].text for k in b] for b in blocks])
+    got = _column_blocks([form[k] for k in stack], run, form, step)
     if got is None:
         return None
-    return [(stack[i], b) for i, b in zip(got[0], blocks)]
+    blocks, (order, _) = got
+    return [(stack[i], b) for i, b in zip(order, blocks)]
+
+
+def _column_blocks(labels: list[Token], run: list[int], toks: list[Token], step: int, least: int = 1):
+    """(blocks, alignment) of a value column under a stack of labels: its
+    values cut at the blank gaps wider than the line step; in a layer that
+    sets a blank line between the values as between all its lines (step 2,
+    every value one line), at every line where that aligns more values.
+    None when no cut aligns into ``least`` blocks or more."""
+    found = None
+    for s in range(step, 0, -1):
+        blocks = _blocks(run, toks, s)
+        if len(blocks) >= least and (got := _align(labels, [[toks[k].text for k in b] for b in blocks])):
+            if len(blocks) >= 2:
+                return blocks, got
+            found = found or (blocks, got)
+    return found
 
 
 def _column_evidence(toks: list[Token], step: int) -> int:
@@ -683,10 +899,9 @@ def _column_evidence(toks: list[Token], step: int) -> int:
             e += 1
         stack = _stack(toks, j)
         if len(stack) >= 3 and e > j + 1 and (e == len(toks) or toks[e].kind == "heading"):
-            blocks = _blocks(list(range(j + 1, e)), toks, step)
-            got = _align([toks[i] for i in stack], [[toks[i].text for i in b] for b in blocks])
-            if got and len(blocks) >= 2:
-                n += len(blocks) + got[1]
+            got = _column_blocks([toks[i] for i in stack], list(range(j + 1, e)), toks, step, least=2)
+            if got:
+                n += len(got[0]) + got[1][1]
         k = max(e, k + 1)
     return n
 
@@ -806,7 +1021,10 @@ def _read_form(form: list[Token], sheet_no: int, lay: Layout, lines: list[str]) 
                     if form[o].role in roles:
                         texts.append(t)
                         break
+    page_order = _values_under_headings(form, values, sections)
     _assign_fields(sheet, values, loose)
+    if page_order:
+        _texts_in_heading_order(sheet, sections, lines)
     _assign_texts(sheet, sections, lay.step, lines)
     if loose and not sheet.summary and any("summary" in roles for roles, _ in sections):
         # a summary heading printed with the others, its text after the fields
@@ -842,6 +1060,8 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
                                    " ".join(t.text for t in v)))
     for t in list(loose):
         kind = value_kind(t.text)
+        if kind == "pillar-name" and not values.get("pillar") and not values.get("name"):
+            kind = "pillar"  # the form's first line without its labels: pillar, then name
         target = kind.split(":")[-1]
         if target in _TYPED and not values.get(target):
             values[target] = [t]
@@ -871,7 +1091,11 @@ def _assign_fields(sheet: RawSheet, values: dict[str, list[Token]], loose: list[
         # one donor per line, or one name wrapped over two lines
         per_line = len(donors) > 1 and all(value_kind(t.text) == "donors" for t in donors)
         sheet.donors = Value([("; " if per_line else " ").join(t.text for t in donors)], donors[0].i + 1)
-    _assign_dates(sheet, values.get("date", []))
+    dates = values.get("date", [])
+    if ends := values.get("date_end", []):
+        # an End Date box of its own: its date is the range's end
+        dates = dates + [ends[0]._replace(text="to " + ends[0].text)] + ends[1:]
+    _assign_dates(sheet, dates)
 
 
 def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
@@ -879,9 +1103,13 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
         return
     pieces = _date_pieces([t.text for t in toks])
     line = toks[0].i + 1
+    if pieces is None:
+        # a start that leaves out what its end says ("March to June 2017")
+        pieces = _whole_range(" ".join(t.text for t in toks))
     if pieces is None:  # not a date: left to normalise to report
         sheet.start = Value([" ".join(t.text for t in toks)], line)
         return
+    pieces = [p for piece in pieces for p in _range_ends(piece)]
     if len(pieces) == 1:
         text, after_to = pieces[0]
         if after_to:
@@ -898,6 +1126,84 @@ def _assign_dates(sheet: RawSheet, toks: list[Token]) -> None:
     sheet.start, sheet.end = Value([a], line), Value([b], line)
     for text, _ in pieces[2:]:
         sheet.problems.append((line, "date", "third date in the field", text))
+
+
+def _range_ends(piece: tuple[str, bool]) -> list[tuple[str, bool]]:
+    """A piece that is a whole range without spaces ("2015-2017",
+    "1/1/2016-12/31/2016", "March-June 2017") as its start and its end."""
+    text, after_to = piece
+    if "-" not in text and "–" not in text and "—" not in text:
+        return [piece]
+    return _whole_range(text, after_to) or [piece]
+
+
+def _whole_range(text: str, after_to: bool = False) -> list[tuple[str, bool]] | None:
+    """The start and end texts of a range ``_date_pieces`` cannot cut: the
+    text each side of a dash between digits, or the dates as read when the
+    start leaves out what its end says ("March to June 2017")."""
+    r = parse_date_range(text)
+    if r.start.value and r.end.ongoing and not r.start.problem:
+        return [(r.start.value, after_to), ("Ongoing", True)]  # "from March 2016 to date"
+    if not (r.start.value and r.end.value):
+        return None
+    for m in re.finditer(r"(?<=\d)\s*[-–—]\s*(?=\d)", text):
+        if parse_date(text[:m.start()]).value and parse_date(text[m.end():]).value:
+            return [(text[:m.start()], after_to), (text[m.end():], True)]
+    return [(r.start.value, after_to), (r.end.value, True)]
+
+
+def _values_under_headings(form: list[Token], values: dict[str, list[Token]], sections) -> bool:
+    """pdfminer's order of a whole page: the label column, the headings one
+    under another, then the values in the labels' order, then the texts.
+    The lines that open the headings' text and align with the labels (the
+    last of them a value known by its type, two such at least) are the
+    values; True when they were found."""
+    labels = [t for t in form if t.kind == "label"]
+    if len(labels) < 3 or any(values.values()):
+        return False
+    for roles, texts in sections:
+        if len(roles) < 2 or not texts:
+            continue
+        for m in range(min(len(labels), len(texts)), 1, -1):
+            if value_kind(texts[m - 1].text).split(":")[-1] not in _TYPED:
+                continue
+            got = _align(labels, [[t.text] for t in texts[:m]])
+            if got and got[1] >= 2:
+                for t, k in zip(texts[:m], got[0]):
+                    values[labels[k].role].append(t)
+                del texts[:m]
+                return True
+        return False
+    return False
+
+
+def _texts_in_heading_order(sheet: RawSheet, sections, lines: list[str]) -> None:
+    """The texts after the values of a page printed in pdfminer's order
+    follow the headings' order; with no blank line between them, a
+    paragraph ends where a sentence ends short of the margin, or, where
+    that does not make one paragraph per heading, at any line that ends a
+    sentence. Taken when there is one paragraph per heading; else left to
+    ``_assign_texts``."""
+    for roles, texts in sections:
+        if len(roles) < 2 or not texts:
+            continue
+        block = [(t.i, lines[t.i]) for t in texts]
+        for paras in (_paragraphs(block), _sentence_lines(block)):
+            if len(paras) == len(roles):
+                for role, para in zip(roles, paras):
+                    setattr(sheet, role, getattr(sheet, role) + [para])
+                texts.clear()
+                break
+
+
+def _sentence_lines(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Lines grouped into paragraphs that end where a line ends a sentence."""
+    paras: list[list[tuple[int, str]]] = [[]]
+    for i, line in block:
+        paras[-1].append((i, line))
+        if re.search(r"[.!?]\s*$", line):
+            paras.append([])
+    return [p for p in paras if p]
 
 
 def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> None:
@@ -926,6 +1232,22 @@ def _assign_texts(sheet: RawSheet, sections, step: int, lines: list[str]) -> Non
             sheet.results += paras
 
 
+def _next_item(cur: list[tuple[int, str]], line: str, width: int) -> bool:
+    """Whether ``line`` starts the next item of a list (a paragraph of its
+    own): it bears a list mark, and the paragraph before it is an item that
+    ended (a sentence's end, or a line short of the margin) or announces
+    the list on a line short of the margin ("... as follows:"). A mark a
+    wrap put at a line's start mid-sentence ("... in schools; 2) combating
+    ...", "... lines of action: 1) support ...") is none."""
+    if not _LIST_ITEM.match(line):
+        return False
+    prev = " ".join(cur[-1][1].split())
+    short = len(prev) < 0.85 * width
+    if _LIST_ITEM.match(cur[0][1]):
+        return short or prev.endswith((".", "!", "?"))
+    return prev.endswith(":") and short
+
+
 def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
     """Paragraphs of one heading's text. In a single-spaced layer a blank
     line ends a paragraph; a double-spaced one is read by line lengths."""
@@ -934,11 +1256,16 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
         width = lengths[int(len(lengths) * 0.9)]
         paras, cur = [], []
         for t in texts:
+            if cur and t.i - cur[-1][0] == 1 and _next_item(cur, t.text, width):
+                paras.append(cur)
+                cur = []
             if cur and t.i - cur[-1][0] > 1:
                 prev = " ".join(cur[-1][1].split())
                 # a page break (blank lines wider than a paragraph's) after a
-                # line that runs to the margin mid-sentence continues it
-                if t.i - cur[-1][0] > 2 and len(prev) >= 0.8 * width and not _SENT_END.search(prev):
+                # line that runs to the margin mid-sentence continues it,
+                # unless the page goes on with the next item of a list
+                if (t.i - cur[-1][0] > 2 and len(prev) >= 0.8 * width and not _SENT_END.search(prev)
+                        and not _LIST_ITEM.match(t.text)):
                     cur.append((t.i, lines[t.i] if not t.side else t.text))
                     continue
                 paras.append(cur)
@@ -1028,7 +1355,7 @@ def _split_tail(region, keep_all=False):
     # walk back over short / link-like lines
     start = len(idx)
     while start > 0 and _fieldish(region[idx[start - 1]][1]) and label_role(region[idx[start - 1]][1]) is None \
-            and _END_TO.match(region[idx[start - 1]][1].strip()) is None:
+            and _end_to().match(region[idx[start - 1]][1].strip()) is None:
         start -= 1
     if start == len(idx):
         return region, []
@@ -1154,14 +1481,14 @@ def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
         s = body[j][1].strip()
         if not s:
             continue
-        m = _END_TO.match(s)
+        m = _end_to().match(s)
         if m and (not m.group(1) or is_date_like(m.group(1))):
             end_j = j
             break
         if donors_label is not None and not is_date_like(s):
             break
     if end_j is not None:
-        m = _END_TO.match(body[end_j][1].strip())
+        m = _end_to().match(body[end_j][1].strip())
         pieces = [(i, l) for i, l in body[search_from if donors_label is not None else end_j:end_j] if l.strip()]
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
@@ -1295,7 +1622,9 @@ def _parse_name_zone(sheet: RawSheet, zone) -> None:
 
 _SENT_END = re.compile(r"[.:;!?\"”)]\s*$")
 _BLANK_END = re.compile(r"[.:!?\"”]\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\([ivx]+\)|[•·\-–*])\s*")
+#: a list item's mark: a number, a roman numeral in brackets, a bullet
+#: (the glyphs word processors print for their bullet styles)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-h]\)|[•·\-–*▪●◦■□►▸➢✓\uf0b7\uf0a7])\s*")
 
 
 def _paragraphs(block) -> list[list[tuple[int, str]]]:
