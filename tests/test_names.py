@@ -438,3 +438,39 @@ def test_bundled_document_rewritten_for_any_member_state_is_assigned_to_it(iso3,
     text = text.replace("Panamanian", demonym).replace("Panamá", name).replace("Panama", name)
     acts = build_activities([("f.txt", split_sheets(text.split("\n")))])[0]
     assert set(acts["iso3"]) == {iso3}
+
+
+# ------------------------------- French and Portuguese: the forms of Haiti and Brazil
+
+@pytest.mark.parametrize("name, iso3", [pytest.param(n, i, id=n) for n, i in [
+    ("Haïti", "HTI"), ("Brésil", "BRA"), ("États-Unis", "USA"), ("Mexique", "MEX"), ("Pérou", "PER"),
+    ("Jamaïque", "JAM"), ("République dominicaine", "DOM"), ("Trinité-et-Tobago", "TTO"), ("Sainte-Lucie", "LCA"),
+    ("Saint-Vincent-et-les-Grenadines", "VCT"), ("Équateur", "ECU"), ("Colômbia", "COL"), ("Uruguai", "URY"),
+    ("São Vicente e Granadinas", "VCT"), ("Estados Unidos da América", "USA"), ("Trinidad e Tobago", "TTO"),
+]])
+def test_french_and_portuguese_names_resolve(name, iso3):
+    assert resolve(name).iso3 == iso3
+    assert [m.iso3 for m in find_mentions(f"Des policiers de {name} ont participé.")] == [iso3]
+
+
+@pytest.mark.parametrize("text, iso3", [
+    pytest.param("Les policiers haïtiens ont été formés.", "HTI", id="haitiens"),
+    pytest.param("la police nationale haïtienne", "HTI", id="haitienne"),
+    pytest.param("a Polícia Federal brasileira", "BRA", id="brasileira"),
+    pytest.param("os agentes brasileiros", "BRA", id="brasileiros"),
+])
+def test_french_and_portuguese_demonyms(text, iso3):
+    assert [(m.iso3, m.kind) for m in find_mentions(text)] == [(iso3, "demonym")]
+
+
+@pytest.mark.parametrize("text, names", [
+    pytest.param("États-Unis; Union européenne; Espagne", ["United States", "European Union", "Spain"], id="fr-list"),
+    pytest.param("Gouvernement du Canada", ["Canada"], id="fr-government-of"),
+    pytest.param("Royaume-Uni et Pays-Bas", ["United Kingdom", "Netherlands"], id="fr-et"),
+    pytest.param("Governo do Japão; União Europeia", ["Japan", "European Union"], id="pt-list"),
+    pytest.param("Estados Unidos da América e Canadá", ["United States", "Canada"], id="pt-e"),
+    pytest.param("Trinité-et-Tobago, Allemagne", ["Trinidad and Tobago", "Germany"], id="et-inside-a-name-kept-whole"),
+])
+def test_french_and_portuguese_donors(text, names):
+    donors, unknown = parse_donors(text)
+    assert [d.name for d in donors] == names and unknown == []

@@ -447,8 +447,9 @@ def _donor_suffix() -> re.Pattern:
 
 
 # the separators between donors; "e" is Spanish "y" before an i- sound
-# ("España e Italia")
-_DONOR_SPLIT = re.compile(r"(\s*(?:;|,|&|/|\n|\band\b|\by\b|\be\b)\s*)")
+# ("España e Italia") and Portuguese "and", "et" French (the forms of Haiti
+# and Brazil); names that hold them ("Trinité-et-Tobago") match whole first
+_DONOR_SPLIT = re.compile(r"(\s*(?:;|,|&|/|\n|\band\b|\by\b|\be\b|\bet\b)\s*)")
 _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 # "European Union-Jamaica", "Unión Europea – Perú": a donor's funding under
 # its agreement with the member state the sheet is about
