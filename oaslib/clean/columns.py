@@ -29,6 +29,9 @@ from ..refdata import rows
 #: a column's text may start this many characters left or right of its
 #: heading (extractors round positions; a heading may be centred a little)
 SLACK = 3
+#: the longest line read as a row of headings (three headings across a
+#: landscape page, padded to their columns)
+ROW_MAX = 400
 
 
 @lru_cache(maxsize=1)
@@ -175,12 +178,13 @@ def unfold(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int], 
     """``lines`` with every block of texts in columns printed one column
     after another, the raw line number of each line, and how many blocks
     were unfolded."""
-    if not any(_heading_columns(l) for l in lines if "  " in l):
+    # a row of headings is short: a report's paragraphs are not tried
+    if not any(_heading_columns(l) for l in lines if "  " in l and len(l) <= ROW_MAX):
         return lines, numbers, 0
     _, field = _patterns()
     out, out_numbers, blocks, i = [], [], 0, 0
     while i < len(lines):
-        starts = _heading_columns(lines[i]) if "  " in lines[i] else None
+        starts = _heading_columns(lines[i]) if "  " in lines[i] and len(lines[i]) <= ROW_MAX else None
         if not starts:
             out.append(lines[i])
             out_numbers.append(numbers[i])

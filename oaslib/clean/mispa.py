@@ -67,9 +67,10 @@ def report_meeting(lines: list[str]) -> str | None:
 
 def looks_like_mispa(lines: list[str]) -> bool:
     """A MISPA mandates report: appendices naming the SMS dependencies."""
-    appendices = sum(1 for l in lines if _APPENDIX.match(l))
+    if sum(1 for l in lines if "APPENDIX" in l.upper() and _APPENDIX.match(l)) < 2:
+        return False
     text = "\n".join(lines[:5000])
-    if appendices < 2 or "MISPA" not in text:
+    if "MISPA" not in text:
         return False
     named = 0
     for r in rows("agencies"):

@@ -423,9 +423,12 @@ def _finish(path: Path, text: str, enc: str, notes: list, paged: bool) -> Docume
 
 
 def document_kind(lines: list[str]) -> str:
-    """'sheets', 'mispa' or 'unknown', from the content alone."""
-    from .sheets import looks_like_sheets
-    if looks_like_sheets(lines):
-        return "sheets"
+    """'sheets', 'mispa' or 'unknown', from the content alone. The report is
+    tried first: its test (appendix headings, the meeting's name, the
+    agencies) is cheap and no program sheet passes it, while the sheets'
+    test reads every short line of a report before it gives up."""
     from .mispa import looks_like_mispa
-    return "mispa" if looks_like_mispa(lines) else "unknown"
+    if looks_like_mispa(lines):
+        return "mispa"
+    from .sheets import looks_like_sheets
+    return "sheets" if looks_like_sheets(lines) else "unknown"

@@ -163,7 +163,10 @@ def looks_like_sheets(lines: list[str]) -> bool:
     value ("Date: 1/1/2017 to 12/31/2017", "Canada  Donor Countries")."""
     heads = labels = 0
     for i, line in enumerate(lines[:20000]):
-        if not line or line.isspace():
+        # a paragraph of a report is no label or heading line (a label with
+        # its value beside it is far shorter): tokenising a report's long
+        # lines was most of the time it took to tell it from sheets
+        if not line or line.isspace() or len(line) > 300:
             continue
         for t in _line_tokens(i, " ".join(line.split())):
             heads += t.kind == "heading"
