@@ -50,9 +50,11 @@ numbers); ``normalize`` cleans them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from .countries import fold
@@ -119,6 +121,23 @@ def _has_heading(line: str) -> bool:
         if p in line:
             return True
     return False
+
+
+def _heading_lines(lines: list[str]) -> set[int]:
+    """The indexes of the lines ``_has_heading`` is true for, found in one
+    pass of ``str.find`` per prefix over the whole text: a handful of lines
+    in a document hold a heading, and a test per line cost the sheet reader
+    as much as its two passes over a document's lines."""
+    text = "\n".join(lines)
+    starts = [0, *accumulate(len(l) + 1 for l in lines)]  # where each line starts in ``text``
+    out: set[int] = set()
+    for p in _heading_prefixes():  # no prefix holds a newline: a hit lies in one line
+        k = text.find(p)
+        while k >= 0:
+            i = bisect_right(starts, k) - 1
+            out.add(i)
+            k = text.find(p, starts[i + 1])
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -1285,24 +1304,28 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
 
 # ------------------------------------------ labels printed apart from values
 
-def _anchors(lines: list[str]) -> list[tuple[int, str]]:
+def _anchors(lines: list[str], maybe: set[int] | None = None) -> list[tuple[int, str]]:
     """(index, text before the heading) of the first line of every group of
     form headings. A group is usually PROGRAM SUMMARY / OBJECTIVES / RESULTS;
-    a sheet that lost its PROGRAM SUMMARY still starts at the others."""
-    out = []
+    a sheet that lost its PROGRAM SUMMARY still starts at the others.
+    ``maybe``: the lines that may hold a heading (``_heading_lines``)."""
     rx = _heading_re()
-    text_since_heading = True
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        m = rx.search(line) if _has_heading(line) else None
+    heads = {}  # index -> text before the heading, of the lines that are headings
+    for i in sorted(maybe if maybe is not None else _heading_lines(lines)):
+        line = lines[i]
+        m = rx.search(line)
         if m and not rx.sub("", line[m.start():]).strip() and (
                 not line[:m.start()].strip() or _summary_head(m.group(1))):
-            if text_since_heading:
-                out.append((i, line[:m.start()]))
-            text_since_heading = False
-        else:
-            text_since_heading = True
+            heads[i] = line[:m.start()]
+    out = []
+    for i, before in heads.items():
+        # a group starts where text stands since the last heading line: the
+        # non-blank line before this one is no heading (or there is none)
+        j = i - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if j < 0 or j not in heads:
+            out.append((i, before))
     return out
 
 
@@ -1314,7 +1337,8 @@ def _split_apart(lines: list[str]) -> list[RawSheet]:
     """Sheets whose labels stand in a block apart from their values: cut at
     the headings, then read each sheet's boxes by their place around the
     label block (see the module docstring)."""
-    anchors = _anchors(lines)
+    maybe = _heading_lines(lines)
+    anchors = _anchors(lines, maybe)
     sheets: list[RawSheet] = []
     prelude: list[tuple[int, str]] = [(i, l) for i, l in enumerate(lines[:anchors[0][0]])] if anchors else []
     if anchors and anchors[0][1].strip():
@@ -1328,7 +1352,7 @@ def _split_apart(lines: list[str]) -> list[RawSheet]:
         is_last = k + 1 == len(anchors)
         body, tail = _split_tail(region, keep_all=is_last)
         _parse_prelude(sheet, prelude)
-        _parse_region(sheet, body, lines[a])
+        _parse_region(sheet, body, lines[a], maybe)
         prelude = tail
         sheets.append(sheet)
     if prelude and any(l.strip() for _, l in prelude) and sheets:
@@ -1443,10 +1467,11 @@ def _split_values(block) -> tuple[Value | None, Value | None]:
 
 # ------------------------------------------------------------- the region
 
-def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
+def _parse_region(sheet: RawSheet, region, heading_line: str, maybe: set[int] | None = None) -> None:
     """A sheet's lines after its headings: texts, the field zone, the
-    summary (see the module docstring for the order)."""
-    body = _drop_headings(sheet, region, heading_line)
+    summary (see the module docstring for the order). ``maybe``: the
+    indexes of the lines that may hold a heading (``_heading_lines``)."""
+    body = _drop_headings(sheet, region, heading_line, maybe)
     labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
     donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
     end_j = _end_date(sheet, body, donors_label)
@@ -1459,17 +1484,19 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
     _texts_around_zone(sheet, part_a, part_c)
 
 
-def _drop_headings(sheet: RawSheet, region, heading_line: str):
+def _drop_headings(sheet: RawSheet, region, heading_line: str, maybe: set[int] | None = None):
     """The region without its heading lines; a missing OBJECTIVES heading
-    is noted."""
-    seen = {fold(m.group(1)) for m in _heading_re().finditer(heading_line)}
-    body = []
-    for i, l in region:
-        ms = list(_heading_re().finditer(l)) if _has_heading(l) else None
-        if ms and not _heading_re().sub("", l).strip():
+    is noted. ``maybe``: a set of line indexes that holds every line of the
+    region with a heading (more do no harm: each is tested)."""
+    rx = _heading_re()
+    seen = {fold(m.group(1)) for m in rx.finditer(heading_line)}
+    dropped = set()
+    for i, l in ([(i, l) for i, l in region if i in maybe] if maybe is not None else region):
+        ms = list(rx.finditer(l)) if _has_heading(l) else None
+        if ms and not rx.sub("", l).strip():
             seen |= {fold(m.group(1)) for m in ms}
-            continue
-        body.append((i, l))
+            dropped.add(i)
+    body = [(i, l) for i, l in region if i not in dropped] if dropped else list(region)
     if not any(r["role"] == "heading_objectives" and fold(r["label"]) in seen for r in rows("form_labels")):
         sheet.headings_missing.append("objectives")
     return body
