@@ -156,12 +156,32 @@ def _pillar_re():
 
 
 @lru_cache(maxsize=None)
+def _end_to_words() -> tuple[str, ...]:
+    return tuple(sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
+                        key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
 def _end_to() -> re.Pattern:
     """"12/31/2017 to", "Completion to": the form's end date printed in front
     of its range word ("31/12/2017 a" on the Spanish form, "au", "até")."""
-    words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
-                   key=len, reverse=True)
-    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$", re.I)
+    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in _end_to_words()) + r")\s*$", re.I)
+
+
+@lru_cache(maxsize=None)
+def _end_to_last() -> re.Pattern:
+    """The last letter of a range word, as ``_end_to`` matches it (any case)."""
+    return re.compile("|".join(re.escape(w[-1]) for w in _end_to_words()), re.I)
+
+
+def _end_to_match(s: str) -> re.Match | None:
+    """``_end_to().match(s)``, without the regex's walk along a line whose
+    last letter ends no range word (most lines: the walk tries the words at
+    every character of a sentence, five times the cost of the test)."""
+    t = s.rstrip()  # what the regex's closing \s*$ passes over
+    if not t or not _end_to_last().match(t, len(t) - 1):
+        return None
+    return _end_to().match(s)
 
 
 @lru_cache(maxsize=65536)
@@ -1382,7 +1402,7 @@ def _split_tail(region, keep_all=False):
     # walk back over short / link-like lines
     start = len(idx)
     while start > 0 and _fieldish(region[idx[start - 1]][1]) and label_role(region[idx[start - 1]][1]) is None \
-            and _end_to().match(region[idx[start - 1]][1].strip()) is None:
+            and _end_to_match(region[idx[start - 1]][1].strip()) is None:
         start -= 1
     if start == len(idx):
         return region, []
@@ -1511,14 +1531,14 @@ def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
         s = body[j][1].strip()
         if not s:
             continue
-        m = _end_to().match(s)
+        m = _end_to_match(s)
         if m and (not m.group(1) or is_date_like(m.group(1))):
             end_j = j
             break
         if donors_label is not None and not is_date_like(s):
             break
     if end_j is not None:
-        m = _end_to().match(body[end_j][1].strip())
+        m = _end_to_match(body[end_j][1].strip())
         pieces = [(i, l) for i, l in body[search_from if donors_label is not None else end_j:end_j] if l.strip()]
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
