@@ -1396,17 +1396,24 @@ def _fieldish(line: str) -> bool:
 def _split_tail(region, keep_all=False):
     """Split off the values printed after a sheet's summary that belong to
     the next sheet (its beneficiaries and link). Returns (body, tail)."""
-    idx = [j for j, (_, l) in enumerate(region) if l.strip()]
-    if not idx:
+    if keep_all:
+        # nothing follows the last sheet: its tail is its own
         return region, []
-    # walk back over short / link-like lines
-    start = len(idx)
-    while start > 0 and _fieldish(region[idx[start - 1]][1]) and label_role(region[idx[start - 1]][1]) is None \
-            and _end_to_match(region[idx[start - 1]][1].strip()) is None:
-        start -= 1
-    if start == len(idx):
+    # walk back over short / link-like lines, from the region's end: only
+    # those and the line above them are looked at, not the whole region
+    block: list[int] = []
+    prev = None  # the non-blank line above them
+    for j in range(len(region) - 1, -1, -1):
+        line = region[j][1]
+        if not line.strip():
+            continue
+        if not (_fieldish(line) and label_role(line) is None and _end_to_match(line.strip()) is None):
+            prev = j
+            break
+        block.append(j)
+    if not block:
         return region, []
-    block = idx[start:]
+    block.reverse()
     # the block may begin with the last short line of the summary's final
     # paragraph: a value box starts after a run of filler, or with a line
     # set off by one leading space
@@ -1422,7 +1429,6 @@ def _split_tail(region, keep_all=False):
         if lead:
             cut = lead[0]
     if cut is None:
-        prev = idx[start - 1] if start > 0 else None
         first_line = region[first][1].strip()
         prev_line = region[prev][1].strip() if prev is not None else ""
         if prev is not None and not re.search(r"[.:;!?\"”)]$", prev_line) and not _filler_between(region, prev, first):
@@ -1434,9 +1440,6 @@ def _split_tail(region, keep_all=False):
             cut = first
         if is_url_start(first_line):
             cut = first
-    if keep_all:
-        # nothing follows the last sheet: its tail is its own
-        return region, []
     links = [j for j in block if j >= cut and is_url_start(region[j][1])]
     if len(links) > 1:  # one link each: this sheet's, then the next one's
         cut = links[-1]
