@@ -1687,18 +1687,22 @@ def _paragraphs(block) -> list[list[tuple[int, str]]]:
     text = [(i, l) for i, l in block if l.strip()]
     if not text:
         return []
-    lengths = sorted(len(l.rstrip()) for _, l in text)
+    ends = [len(l.rstrip()) for _, l in text]
+    lengths = sorted(ends)
     width = lengths[int(len(lengths) * 0.9)] if len(lengths) >= 3 else max(lengths)
     pos = {i: j for j, (i, _) in enumerate(block)}
-    gaps = [block[pos[a] + 1:pos[b]] for (a, _), (b, _) in zip(text, text[1:])]
     paras, cur = [], [text[0]]
-    for (_, prev), (i, l), gap in zip(text, text[1:], gaps):
-        short = len(prev.rstrip())
+    for k in range(1, len(text)):
+        (a, prev), (i, l) = text[k - 1], text[k]
+        short = ends[k - 1]
+        # the lines between the two (blank or filler): looked at only when
+        # there are any, not sliced out for every pair of lines
+        lo, hi = pos[a] + 1, pos[i]
         if ((short < 0.85 * width and _SENT_END.search(prev))     # a sentence ends short of the margin
-                or (gap and any(_is_filler(g) for _, g in gap))   # a gap of filler
-                # some sheets are double-spaced: a blank line breaks a paragraph only
-                # after a line that ends a sentence or stops short of the margin
-                or (gap and (_BLANK_END.search(prev) or short < 0.7 * width))
+                or (hi > lo and (any(_is_filler(g) for _, g in block[lo:hi])  # a gap of filler
+                                 # some sheets are double-spaced: a blank line breaks a paragraph only
+                                 # after a line that ends a sentence or stops short of the margin
+                                 or _BLANK_END.search(prev) or short < 0.7 * width))
                 or (short < 0.7 * width and _LIST_ITEM.match(prev))  # a short list item ends
                 or _LIST_ITEM.match(l) or is_url_start(l)):
             paras.append(cur)
