@@ -462,7 +462,12 @@ _PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _DASH_STATE = re.compile(r"^(.+?)\s*[-–—]\s*([^-–—]+)$")
 
 
+@lru_cache(maxsize=4096)
 def _lookup_donor(text: str) -> tuple[str, str, str | None] | None:
+    # cached per piece of a donor box (a name, a list of names): reading one
+    # box looks its pieces up several times over (the whole text, then the
+    # pieces, then again to keep or merge them), and sheets name the same
+    # few dozen donors again and again
     aliases = _donor_aliases()
     k = _key(text)
     if not k:
