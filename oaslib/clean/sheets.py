@@ -483,14 +483,16 @@ def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
         for m in sep.finditer(line):
             piece = line[pos:m.start()].strip()
             if piece:
+                if not is_date_like(piece):  # the first piece that is no date settles it
+                    return None
                 out.append((piece, after_sep))
             after_sep, pos = True, m.end()
         piece = line[pos:].strip()
         if piece:
+            if not is_date_like(piece):
+                return None
             out.append((piece, after_sep))
-    if not out or not all(is_date_like(p) for p, _ in out):
-        return None
-    return out
+    return out or None
 
 
 @lru_cache(maxsize=4096)
