@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import pandas as pd
 
@@ -353,10 +354,18 @@ def _donors(r: dict, s: RawSheet, problem) -> None:
 def _canonical_pillar(pillar: str | None) -> str | None:
     if not pillar:
         return None
+    return _pillar_names().get(fold(pillar), pillar)
+
+
+@lru_cache(maxsize=None)
+def _pillar_names() -> dict[str, str]:
+    """folded pillar name or alias -> pillar, the first row that has it
+    winning (folded once, not for every sheet)."""
+    out: dict[str, str] = {}
     for row in rows("pillars"):
-        if fold(pillar) in {fold(a) for a in [row["pillar"], *split_list(row["aliases"])]}:
-            return row["pillar"]
-    return pillar
+        for a in [row["pillar"], *split_list(row["aliases"])]:
+            out.setdefault(fold(a), row["pillar"])
+    return out
 
 
 # -------------------------------------------------------------- programs

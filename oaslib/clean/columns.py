@@ -52,6 +52,11 @@ def _heading_columns(line: str) -> list[int] | None:
     if "  " not in line.strip():
         return None
     heading, _ = _patterns()
+    # a line of headings only opens with one: tried at its first character
+    # before the whole line is searched (most lines are text; finditer
+    # tried every heading at every character of them)
+    if not heading.match(line, len(line) - len(line.lstrip())):
+        return None
     ms = list(heading.finditer(line))
     if len(ms) < 2 or heading.sub("", line).strip():
         return None

@@ -67,7 +67,9 @@ def report_meeting(lines: list[str]) -> str | None:
 
 def looks_like_mispa(lines: list[str]) -> bool:
     """A MISPA mandates report: appendices naming the SMS dependencies."""
-    if sum(1 for l in lines if "APPENDIX" in l.upper() and _APPENDIX.match(l)) < 2:
+    # the regex first: it fails at a line's first letters, while upper()
+    # copies every line (both stay: "APPENDİX" matches the regex only)
+    if sum(1 for l in lines if _APPENDIX.match(l) and "APPENDIX" in l.upper()) < 2:
         return False
     text = "\n".join(lines[:5000])
     if "MISPA" not in text:

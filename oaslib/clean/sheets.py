@@ -50,9 +50,11 @@ numbers); ``normalize`` cleans them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from .countries import fold
@@ -121,6 +123,23 @@ def _has_heading(line: str) -> bool:
     return False
 
 
+def _heading_lines(lines: list[str]) -> set[int]:
+    """The indexes of the lines ``_has_heading`` is true for, found in one
+    pass of ``str.find`` per prefix over the whole text: a handful of lines
+    in a document hold a heading, and a test per line cost the sheet reader
+    as much as its two passes over a document's lines."""
+    text = "\n".join(lines)
+    starts = [0, *accumulate(len(l) + 1 for l in lines)]  # where each line starts in ``text``
+    out: set[int] = set()
+    for p in _heading_prefixes():  # no prefix holds a newline: a hit lies in one line
+        k = text.find(p)
+        while k >= 0:
+            i = bisect_right(starts, k) - 1
+            out.add(i)
+            k = text.find(p, starts[i + 1])
+    return out
+
+
 @lru_cache(maxsize=None)
 def _summary_heads() -> frozenset[str]:
     return frozenset(fold(r["label"]) for r in rows("form_labels") if r["role"] == "heading_summary")
@@ -137,12 +156,32 @@ def _pillar_re():
 
 
 @lru_cache(maxsize=None)
+def _end_to_words() -> tuple[str, ...]:
+    return tuple(sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
+                        key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
 def _end_to() -> re.Pattern:
     """"12/31/2017 to", "Completion to": the form's end date printed in front
     of its range word ("31/12/2017 a" on the Spanish form, "au", "até")."""
-    words = sorted((r["word"] for r in rows("date_words") if r["meaning"] == "to" and r["word"][0].isalpha()),
-                   key=len, reverse=True)
-    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$", re.I)
+    return re.compile(r"^(.*?)\s*(?<!\w)(?:" + "|".join(re.escape(w) for w in _end_to_words()) + r")\s*$", re.I)
+
+
+@lru_cache(maxsize=None)
+def _end_to_last() -> re.Pattern:
+    """The last letter of a range word, as ``_end_to`` matches it (any case)."""
+    return re.compile("|".join(re.escape(w[-1]) for w in _end_to_words()), re.I)
+
+
+def _end_to_match(s: str) -> re.Match | None:
+    """``_end_to().match(s)``, without the regex's walk along a line whose
+    last letter ends no range word (most lines: the walk tries the words at
+    every character of a sentence, five times the cost of the test)."""
+    t = s.rstrip()  # what the regex's closing \s*$ passes over
+    if not t or not _end_to_last().match(t, len(t) - 1):
+        return None
+    return _end_to().match(s)
 
 
 @lru_cache(maxsize=65536)
@@ -444,14 +483,16 @@ def _date_pieces(lines: list[str]) -> list[tuple[str, bool]] | None:
         for m in sep.finditer(line):
             piece = line[pos:m.start()].strip()
             if piece:
+                if not is_date_like(piece):  # the first piece that is no date settles it
+                    return None
                 out.append((piece, after_sep))
             after_sep, pos = True, m.end()
         piece = line[pos:].strip()
         if piece:
+            if not is_date_like(piece):
+                return None
             out.append((piece, after_sep))
-    if not out or not all(is_date_like(p) for p, _ in out):
-        return None
-    return out
+    return out or None
 
 
 @lru_cache(maxsize=4096)
@@ -1285,24 +1326,28 @@ def _text_paragraphs(texts: list[Token], step: int, lines: list[str]):
 
 # ------------------------------------------ labels printed apart from values
 
-def _anchors(lines: list[str]) -> list[tuple[int, str]]:
+def _anchors(lines: list[str], maybe: set[int] | None = None) -> list[tuple[int, str]]:
     """(index, text before the heading) of the first line of every group of
     form headings. A group is usually PROGRAM SUMMARY / OBJECTIVES / RESULTS;
-    a sheet that lost its PROGRAM SUMMARY still starts at the others."""
-    out = []
+    a sheet that lost its PROGRAM SUMMARY still starts at the others.
+    ``maybe``: the lines that may hold a heading (``_heading_lines``)."""
     rx = _heading_re()
-    text_since_heading = True
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        m = rx.search(line) if _has_heading(line) else None
+    heads = {}  # index -> text before the heading, of the lines that are headings
+    for i in sorted(maybe if maybe is not None else _heading_lines(lines)):
+        line = lines[i]
+        m = rx.search(line)
         if m and not rx.sub("", line[m.start():]).strip() and (
                 not line[:m.start()].strip() or _summary_head(m.group(1))):
-            if text_since_heading:
-                out.append((i, line[:m.start()]))
-            text_since_heading = False
-        else:
-            text_since_heading = True
+            heads[i] = line[:m.start()]
+    out = []
+    for i, before in heads.items():
+        # a group starts where text stands since the last heading line: the
+        # non-blank line before this one is no heading (or there is none)
+        j = i - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if j < 0 or j not in heads:
+            out.append((i, before))
     return out
 
 
@@ -1314,7 +1359,8 @@ def _split_apart(lines: list[str]) -> list[RawSheet]:
     """Sheets whose labels stand in a block apart from their values: cut at
     the headings, then read each sheet's boxes by their place around the
     label block (see the module docstring)."""
-    anchors = _anchors(lines)
+    maybe = _heading_lines(lines)
+    anchors = _anchors(lines, maybe)
     sheets: list[RawSheet] = []
     prelude: list[tuple[int, str]] = [(i, l) for i, l in enumerate(lines[:anchors[0][0]])] if anchors else []
     if anchors and anchors[0][1].strip():
@@ -1328,7 +1374,7 @@ def _split_apart(lines: list[str]) -> list[RawSheet]:
         is_last = k + 1 == len(anchors)
         body, tail = _split_tail(region, keep_all=is_last)
         _parse_prelude(sheet, prelude)
-        _parse_region(sheet, body, lines[a])
+        _parse_region(sheet, body, lines[a], maybe)
         prelude = tail
         sheets.append(sheet)
     if prelude and any(l.strip() for _, l in prelude) and sheets:
@@ -1352,17 +1398,24 @@ def _fieldish(line: str) -> bool:
 def _split_tail(region, keep_all=False):
     """Split off the values printed after a sheet's summary that belong to
     the next sheet (its beneficiaries and link). Returns (body, tail)."""
-    idx = [j for j, (_, l) in enumerate(region) if l.strip()]
-    if not idx:
+    if keep_all:
+        # nothing follows the last sheet: its tail is its own
         return region, []
-    # walk back over short / link-like lines
-    start = len(idx)
-    while start > 0 and _fieldish(region[idx[start - 1]][1]) and label_role(region[idx[start - 1]][1]) is None \
-            and _end_to().match(region[idx[start - 1]][1].strip()) is None:
-        start -= 1
-    if start == len(idx):
+    # walk back over short / link-like lines, from the region's end: only
+    # those and the line above them are looked at, not the whole region
+    block: list[int] = []
+    prev = None  # the non-blank line above them
+    for j in range(len(region) - 1, -1, -1):
+        line = region[j][1]
+        if not line.strip():
+            continue
+        if not (_fieldish(line) and label_role(line) is None and _end_to_match(line.strip()) is None):
+            prev = j
+            break
+        block.append(j)
+    if not block:
         return region, []
-    block = idx[start:]
+    block.reverse()
     # the block may begin with the last short line of the summary's final
     # paragraph: a value box starts after a run of filler, or with a line
     # set off by one leading space
@@ -1378,7 +1431,6 @@ def _split_tail(region, keep_all=False):
         if lead:
             cut = lead[0]
     if cut is None:
-        prev = idx[start - 1] if start > 0 else None
         first_line = region[first][1].strip()
         prev_line = region[prev][1].strip() if prev is not None else ""
         if prev is not None and not re.search(r"[.:;!?\"”)]$", prev_line) and not _filler_between(region, prev, first):
@@ -1390,9 +1442,6 @@ def _split_tail(region, keep_all=False):
             cut = first
         if is_url_start(first_line):
             cut = first
-    if keep_all:
-        # nothing follows the last sheet: its tail is its own
-        return region, []
     links = [j for j in block if j >= cut and is_url_start(region[j][1])]
     if len(links) > 1:  # one link each: this sheet's, then the next one's
         cut = links[-1]
@@ -1443,10 +1492,11 @@ def _split_values(block) -> tuple[Value | None, Value | None]:
 
 # ------------------------------------------------------------- the region
 
-def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
+def _parse_region(sheet: RawSheet, region, heading_line: str, maybe: set[int] | None = None) -> None:
     """A sheet's lines after its headings: texts, the field zone, the
-    summary (see the module docstring for the order)."""
-    body = _drop_headings(sheet, region, heading_line)
+    summary (see the module docstring for the order). ``maybe``: the
+    indexes of the lines that may hold a heading (``_heading_lines``)."""
+    body = _drop_headings(sheet, region, heading_line, maybe)
     labels = [j for j, (_, l) in enumerate(body) if label_role(l)]
     donors_label = next((j for j in labels if label_role(body[j][1]) == "donors"), None)
     end_j = _end_date(sheet, body, donors_label)
@@ -1459,17 +1509,19 @@ def _parse_region(sheet: RawSheet, region, heading_line: str) -> None:
     _texts_around_zone(sheet, part_a, part_c)
 
 
-def _drop_headings(sheet: RawSheet, region, heading_line: str):
+def _drop_headings(sheet: RawSheet, region, heading_line: str, maybe: set[int] | None = None):
     """The region without its heading lines; a missing OBJECTIVES heading
-    is noted."""
-    seen = {fold(m.group(1)) for m in _heading_re().finditer(heading_line)}
-    body = []
-    for i, l in region:
-        ms = list(_heading_re().finditer(l)) if _has_heading(l) else None
-        if ms and not _heading_re().sub("", l).strip():
+    is noted. ``maybe``: a set of line indexes that holds every line of the
+    region with a heading (more do no harm: each is tested)."""
+    rx = _heading_re()
+    seen = {fold(m.group(1)) for m in rx.finditer(heading_line)}
+    dropped = set()
+    for i, l in ([(i, l) for i, l in region if i in maybe] if maybe is not None else region):
+        ms = list(rx.finditer(l)) if _has_heading(l) else None
+        if ms and not rx.sub("", l).strip():
             seen |= {fold(m.group(1)) for m in ms}
-            continue
-        body.append((i, l))
+            dropped.add(i)
+    body = [(i, l) for i, l in region if i not in dropped] if dropped else list(region)
     if not any(r["role"] == "heading_objectives" and fold(r["label"]) in seen for r in rows("form_labels")):
         sheet.headings_missing.append("objectives")
     return body
@@ -1484,14 +1536,14 @@ def _end_date(sheet: RawSheet, body, donors_label: int | None) -> int | None:
         s = body[j][1].strip()
         if not s:
             continue
-        m = _end_to().match(s)
+        m = _end_to_match(s)
         if m and (not m.group(1) or is_date_like(m.group(1))):
             end_j = j
             break
         if donors_label is not None and not is_date_like(s):
             break
     if end_j is not None:
-        m = _end_to().match(body[end_j][1].strip())
+        m = _end_to_match(body[end_j][1].strip())
         pieces = [(i, l) for i, l in body[search_from if donors_label is not None else end_j:end_j] if l.strip()]
         val = m.group(1) or " ".join(l.strip() for _, l in pieces)
         first_no = body[end_j][0] + 1 if m.group(1) else (pieces[0][0] + 1 if pieces else body[end_j][0] + 1)
@@ -1637,18 +1689,22 @@ def _paragraphs(block) -> list[list[tuple[int, str]]]:
     text = [(i, l) for i, l in block if l.strip()]
     if not text:
         return []
-    lengths = sorted(len(l.rstrip()) for _, l in text)
+    ends = [len(l.rstrip()) for _, l in text]
+    lengths = sorted(ends)
     width = lengths[int(len(lengths) * 0.9)] if len(lengths) >= 3 else max(lengths)
     pos = {i: j for j, (i, _) in enumerate(block)}
-    gaps = [block[pos[a] + 1:pos[b]] for (a, _), (b, _) in zip(text, text[1:])]
     paras, cur = [], [text[0]]
-    for (_, prev), (i, l), gap in zip(text, text[1:], gaps):
-        short = len(prev.rstrip())
+    for k in range(1, len(text)):
+        (a, prev), (i, l) = text[k - 1], text[k]
+        short = ends[k - 1]
+        # the lines between the two (blank or filler): looked at only when
+        # there are any, not sliced out for every pair of lines
+        lo, hi = pos[a] + 1, pos[i]
         if ((short < 0.85 * width and _SENT_END.search(prev))     # a sentence ends short of the margin
-                or (gap and any(_is_filler(g) for _, g in gap))   # a gap of filler
-                # some sheets are double-spaced: a blank line breaks a paragraph only
-                # after a line that ends a sentence or stops short of the margin
-                or (gap and (_BLANK_END.search(prev) or short < 0.7 * width))
+                or (hi > lo and (any(_is_filler(g) for _, g in block[lo:hi])  # a gap of filler
+                                 # some sheets are double-spaced: a blank line breaks a paragraph only
+                                 # after a line that ends a sentence or stops short of the margin
+                                 or _BLANK_END.search(prev) or short < 0.7 * width))
                 or (short < 0.7 * width and _LIST_ITEM.match(prev))  # a short list item ends
                 or _LIST_ITEM.match(l) or is_url_start(l)):
             paras.append(cur)
