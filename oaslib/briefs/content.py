@@ -325,7 +325,7 @@ def quality_notes(q: pd.DataFrame, L: Lang) -> list[str]:
 def meetings(mispa: pd.DataFrame, L: Lang) -> tuple[str, int]:
     """('MISPA-IV', 1): the meetings the brief's MISPA reports were written
     for, as the reports name them (mispa_activities.meeting), and how many."""
-    names = sorted(mispa.meeting.dropna().unique()) if "meeting" in mispa else []
+    names = sorted(mispa.meeting.dropna().unique())
     return L.join(names or ["MISPA"]), max(len(names), 1)
 
 

@@ -183,27 +183,21 @@ def unfold(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int], 
     """``lines`` with every block of texts in columns printed one column
     after another, the raw line number of each line, and how many blocks
     were unfolded."""
-    # a row of headings is short: a report's paragraphs are not tried
-    if not any(_heading_columns(l) for l in lines if "  " in l and len(l) <= ROW_MAX):
+    # each row of headings, found once (a row is short: a report's
+    # paragraphs are not tried)
+    rows = {i: starts for i, l in enumerate(lines)
+            if "  " in l and len(l) <= ROW_MAX and (starts := _heading_columns(l))}
+    if not rows:
         return lines, numbers, 0
-    _, field = _patterns()
+    heading, field = _patterns()
     out, out_numbers, blocks, i = [], [], 0, 0
     while i < len(lines):
-        starts = _heading_columns(lines[i]) if "  " in lines[i] and len(lines[i]) <= ROW_MAX else None
-        if not starts:
+        cuts = _block(lines, i + 1, _text_starts(lines, i + 1, rows[i], field), field) if i in rows else []
+        if sum(1 for p in cuts if sum(1 for x in p if x) >= 2) < 2:  # no text in columns here
             out.append(lines[i])
             out_numbers.append(numbers[i])
             i += 1
             continue
-        starts = _text_starts(lines, i + 1, starts, field)
-        cuts = _block(lines, i + 1, starts, field)
-        j = i + 1 + len(cuts)
-        if sum(1 for p in cuts if sum(1 for x in p if x) >= 2) < 2:  # not text in columns after all
-            out.append(lines[i])
-            out_numbers.append(numbers[i])
-            i += 1
-            continue
-        heading, _ = _patterns()
         titles = [m.group(0) for m in heading.finditer(lines[i])]
         for col, title in enumerate(titles):
             out.append(title)
@@ -218,5 +212,5 @@ def unfold(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int], 
                 out.append("")  # the next heading opens a paragraph of its own
                 out_numbers.append(numbers[i])
         blocks += 1
-        i = j
+        i += 1 + len(cuts)
     return out, out_numbers, blocks
